@@ -1,0 +1,238 @@
+// Package locale knows the site's languages: which ones exist, how a request
+// chooses one, and how to say a UI string in each.
+//
+// The languages are exactly the message files present: locales/active.<tag>.toml.
+// English is the default and comes first; adding a language is adding its
+// file (plus translated content), nothing else. Everything is built once by
+// Load: one go-i18n Localizer per language and one x/text Matcher for
+// Accept-Language. A Set is immutable and safe for concurrent use.
+//
+// Negotiation order: a valid ?lang value, then the lang cookie, then
+// Accept-Language, then the default. Values that name no supported language
+// are ignored, never echoed.
+//
+// The package knows nothing of content or HTTP.
+package locale
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// DefaultCode is the code of the default language, whose message file is the
+// reference every other one is checked against.
+const DefaultCode = "en"
+
+// NameID is the message that holds each language's own name for itself.
+const NameID = "language_name"
+
+// Lang is one supported language.
+type Lang struct {
+	Tag  language.Tag
+	Code string // canonical short form: "en", "ja"; used in ?lang=, cookies, file names, <html lang>
+	Name string // the language's name for itself, e.g. "日本語"
+}
+
+// Source says how a request's language was chosen.
+type Source int
+
+const (
+	FromDefault Source = iota
+	FromQuery
+	FromCookie
+	FromHeader
+)
+
+func (s Source) String() string {
+	switch s {
+	case FromQuery:
+		return "query"
+	case FromCookie:
+		return "cookie"
+	case FromHeader:
+		return "accept-language"
+	}
+	return "default"
+}
+
+// Set is the loaded set of languages.
+type Set struct {
+	langs      []Lang
+	matcher    language.Matcher
+	localizers []*i18n.Localizer
+	messages   []map[string]string // per language: message id -> "other" text
+}
+
+// Load reads every active.<tag>.toml at the root of fsys.
+func Load(fsys fs.FS) (*Set, error) {
+	files, err := fs.Glob(fsys, "active.*.toml")
+	if err != nil {
+		return nil, err
+	}
+	bundle := i18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	s := &Set{}
+	for _, name := range files {
+		code := strings.TrimSuffix(strings.TrimPrefix(name, "active."), ".toml")
+		tag, err := language.Parse(code)
+		if err != nil || tag.String() != code {
+			return nil, fmt.Errorf("locales/%s: file name must be active.<BCP 47 tag>.toml in canonical form", name)
+		}
+		buf, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		msgs := map[string]string{}
+		if _, err := toml.Decode(string(buf), &msgs); err != nil {
+			return nil, fmt.Errorf("locales/%s: %w (every entry must be id = \"text\")", name, err)
+		}
+		if _, err := bundle.ParseMessageFileBytes(buf, path.Base(name)); err != nil {
+			return nil, fmt.Errorf("locales/%s: %w", name, err)
+		}
+		s.langs = append(s.langs, Lang{Tag: tag, Code: code, Name: msgs[NameID]})
+		s.messages = append(s.messages, msgs)
+	}
+	def := slices.IndexFunc(s.langs, func(l Lang) bool { return l.Code == DefaultCode })
+	if def < 0 {
+		return nil, fmt.Errorf("locales: active.%s.toml (the default language) is missing", DefaultCode)
+	}
+	// Default first, the rest in file-name order: the matcher treats the first
+	// tag as the fallback, and the switcher lists languages in this order.
+	s.langs[0], s.langs[def] = s.langs[def], s.langs[0]
+	s.messages[0], s.messages[def] = s.messages[def], s.messages[0]
+	tags := make([]language.Tag, len(s.langs))
+	for i, l := range s.langs {
+		if l.Name == "" {
+			return nil, fmt.Errorf("locales/active.%s.toml: %s is missing", l.Code, NameID)
+		}
+		tags[i] = l.Tag
+		s.localizers = append(s.localizers, i18n.NewLocalizer(bundle, l.Code))
+	}
+	s.matcher = language.NewMatcher(tags)
+	return s, nil
+}
+
+// Langs returns the supported languages, the default first.
+func (s *Set) Langs() []Lang { return slices.Clone(s.langs) }
+
+// Default returns the default language.
+func (s *Set) Default() Lang { return s.langs[0] }
+
+// maxValueLen bounds ?lang and cookie values: no real tag is longer, and
+// nothing longer is worth parsing.
+const maxValueLen = 35
+
+// Lookup returns the supported language a ?lang or cookie value names.
+// Case, "_" for "-", region subtags and the common mistake "jp" are
+// forgiven: "ja", "JA", "ja-JP", "ja_JP" and "jp" all name Japanese.
+func (s *Set) Lookup(v string) (Lang, bool) {
+	if v == "" || len(v) > maxValueLen {
+		return Lang{}, false
+	}
+	v = strings.ToLower(strings.ReplaceAll(v, "_", "-"))
+	if v == "jp" || strings.HasPrefix(v, "jp-") {
+		v = "ja" + strings.TrimPrefix(v, "jp")
+	}
+	tag, err := language.Parse(v)
+	if err != nil {
+		return Lang{}, false
+	}
+	base, _ := tag.Base()
+	for _, l := range s.langs {
+		if lb, _ := l.Tag.Base(); lb == base {
+			return l, true
+		}
+	}
+	return Lang{}, false
+}
+
+// maxHeaderLen bounds the Accept-Language header we parse. Real browsers
+// send well under 200 bytes; a longer header is treated as absent.
+const maxHeaderLen = 512
+
+// Negotiate picks the language for a request from its ?lang value, its lang
+// cookie and its Accept-Language header, in that order of precedence.
+func (s *Set) Negotiate(query, cookie, acceptLanguage string) (Lang, Source) {
+	if l, ok := s.Lookup(query); ok {
+		return l, FromQuery
+	}
+	if l, ok := s.Lookup(cookie); ok {
+		return l, FromCookie
+	}
+	if acceptLanguage != "" && len(acceptLanguage) <= maxHeaderLen {
+		tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+		if err == nil && len(tags) > 0 {
+			// Use the index, not the returned tag: the tag carries the
+			// user's region as an extension (ja-u-rg-jpzzzz).
+			_, i, conf := s.matcher.Match(tags...)
+			if conf != language.No {
+				return s.langs[i], FromHeader
+			}
+		}
+	}
+	return s.langs[0], FromDefault
+}
+
+// Translator says UI strings in one language.
+type Translator struct {
+	localizer *i18n.Localizer
+	messages  map[string]string
+}
+
+// Translator returns the translator for l, which must come from this Set.
+func (s *Set) Translator(l Lang) Translator {
+	i := slices.IndexFunc(s.langs, func(x Lang) bool { return x.Code == l.Code })
+	if i < 0 {
+		i = 0
+	}
+	return Translator{localizer: s.localizers[i], messages: s.messages[i]}
+}
+
+// T returns the message id, filled with the template data given as
+// alternating keys and values. A message missing in this language falls back
+// to the default language (go-i18n does that and reports an error, which
+// the completeness tests catch instead); an unknown id returns the id, so
+// the gap is visible rather than blank.
+func (t Translator) T(id string, kv ...any) string {
+	if len(kv) == 0 {
+		// Plain strings need no template: answer from the map.
+		if m, ok := t.messages[id]; ok && !strings.Contains(m, "{{") {
+			return m
+		}
+	}
+	var data map[string]any
+	if len(kv) > 0 {
+		data = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			if k, ok := kv[i].(string); ok {
+				data[k] = kv[i+1]
+			}
+		}
+	}
+	msg, err := t.localizer.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if msg == "" && err != nil {
+		return id
+	}
+	return msg
+}
+
+// Missing returns the message ids of the default language that l lacks or
+// leaves empty, sorted.
+func (s *Set) Missing(l Lang) []string {
+	i := slices.IndexFunc(s.langs, func(x Lang) bool { return x.Code == l.Code })
+	var missing []string
+	for id := range s.messages[0] {
+		if i < 0 || strings.TrimSpace(s.messages[i][id]) == "" {
+			missing = append(missing, id)
+		}
+	}
+	slices.Sort(missing)
+	return missing
+}

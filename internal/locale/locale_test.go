@@ -1,0 +1,123 @@
+package locale
+
+import (
+	"os"
+	"testing"
+	"testing/fstest"
+)
+
+func testSet(t *testing.T) *Set {
+	t.Helper()
+	s, err := Load(os.DirFS("../../locales"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestNegotiate(t *testing.T) {
+	s := testSet(t)
+	tests := []struct {
+		name                  string
+		query, cookie, accept string
+		want                  string
+		wantSrc               Source
+	}{
+		{"nothing", "", "", "", "en", FromDefault},
+		{"query ja", "ja", "", "", "ja", FromQuery},
+		{"query upper", "JA", "", "", "ja", FromQuery},
+		{"query region", "ja-JP", "", "", "ja", FromQuery},
+		{"query underscore", "ja_JP", "", "", "ja", FromQuery},
+		{"query jp mistake", "jp", "", "", "ja", FromQuery},
+		{"query en beats cookie", "en", "ja", "ja", "en", FromQuery},
+		{"unsupported query falls to cookie", "fr", "ja", "", "ja", FromCookie},
+		{"garbage query ignored", "<script>", "", "", "en", FromDefault},
+		{"overlong query ignored", "ja-aaaaaaaa-bbbbbbbb-cccccccc-dddddddd", "", "", "en", FromDefault},
+		{"cookie beats header", "", "ja", "en-US,en;q=0.9", "ja", FromCookie},
+		{"garbage cookie ignored", "", "%%%", "ja", "ja", FromHeader},
+		{"safari japanese", "", "", "ja-JP", "ja", FromHeader},
+		{"chrome japanese", "", "", "ja,en-US;q=0.9,en;q=0.8", "ja", FromHeader},
+		{"english first", "", "", "en-GB,en;q=0.9,ja;q=0.8", "en", FromHeader},
+		{"french then japanese", "", "", "fr-FR,fr;q=0.9,ja;q=0.5", "ja", FromHeader},
+		{"only unsupported", "", "", "fr-FR,de;q=0.8", "en", FromDefault},
+		{"wildcard", "", "", "*", "en", FromDefault},
+		{"malformed header", "", "", ";;;q=abc,,", "en", FromDefault},
+		{"huge header ignored", "", "", "ja," + string(make([]byte, 600)), "en", FromDefault},
+		{"q zero excludes", "", "", "ja;q=0, en", "en", FromHeader},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, src := s.Negotiate(tt.query, tt.cookie, tt.accept)
+			if l.Code != tt.want || src != tt.wantSrc {
+				t.Errorf("Negotiate(%q, %q, %q) = %s from %s, want %s from %s", tt.query, tt.cookie, tt.accept, l.Code, src, tt.want, tt.wantSrc)
+			}
+		})
+	}
+}
+
+// Every message of the default language must exist, non-empty, in every
+// other language: a missing one would show English on a Japanese page.
+func TestMessagesComplete(t *testing.T) {
+	s := testSet(t)
+	if len(s.Langs()) < 2 {
+		t.Fatalf("languages = %v, want at least en and ja", s.Langs())
+	}
+	for _, l := range s.Langs()[1:] {
+		if missing := s.Missing(l); len(missing) > 0 {
+			t.Errorf("active.%s.toml lacks %d messages: %v", l.Code, len(missing), missing)
+		}
+	}
+}
+
+func TestTranslator(t *testing.T) {
+	s := testSet(t)
+	ja, _ := s.Lookup("ja")
+	tr := s.Translator(ja)
+	if got := tr.T("heading_fix"); got != "解決方法" {
+		t.Errorf("heading_fix in ja = %q", got)
+	}
+	if got := tr.T("code_h1", "Code", "421", "Title", "サービス利用不可"); got != "SMTP 421 サービス利用不可" {
+		t.Errorf("code_h1 = %q", got)
+	}
+	if got := tr.T("no_such_message"); got != "no_such_message" {
+		t.Errorf("unknown id = %q, want the id itself", got)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+	}{
+		{"no default", fstest.MapFS{"active.ja.toml": {Data: []byte("language_name = \"日本語\"\n")}}},
+		{"bad tag", fstest.MapFS{"active.en.toml": {Data: []byte("language_name = \"English\"\n")}, "active.JA.toml": {Data: []byte("language_name = \"x\"\n")}}},
+		{"bad toml", fstest.MapFS{"active.en.toml": {Data: []byte("language_name = \n")}}},
+		{"no name", fstest.MapFS{"active.en.toml": {Data: []byte("site_name = \"x\"\n")}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Load(tt.fsys); err == nil {
+				t.Error("Load succeeded, want an error")
+			}
+		})
+	}
+}
+
+// A third language needs nothing but its file.
+func TestThirdLanguageIsJustAFile(t *testing.T) {
+	fsys := fstest.MapFS{
+		"active.en.toml": {Data: []byte("language_name = \"English\"\nheading_fix = \"How to fix\"\n")},
+		"active.de.toml": {Data: []byte("language_name = \"Deutsch\"\nheading_fix = \"Lösung\"\n")},
+	}
+	s, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, src := s.Negotiate("", "", "de-DE,de;q=0.9")
+	if l.Code != "de" || src != FromHeader {
+		t.Fatalf("Negotiate(de-DE) = %s from %s", l.Code, src)
+	}
+	if got := s.Translator(l).T("heading_fix"); got != "Lösung" {
+		t.Errorf("heading_fix in de = %q", got)
+	}
+}

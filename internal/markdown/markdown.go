@@ -1,0 +1,192 @@
+// Package markdown turns the body of a content file into sections of HTML.
+//
+// A body is a sequence of sections, each introduced by a marker line
+// "::: id" (an ASCII id such as "description" or "fix-sender"). The id is the
+// section's stable anchor; headings belong to the templates, so a body carries
+// none for its sections. Each section is rendered on its own with one goldmark
+// instance configured once: CommonMark plus tables, no raw HTML (content is
+// trusted, but escaping it anyway keeps the rendered output safe to embed).
+//
+// The package knows nothing of HTTP, languages or the site's code model.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
+)
+
+// Section is one rendered section of a body.
+type Section struct {
+	ID   string
+	HTML string // rendered HTML, safe to embed
+	Text string // plain text of the section, whitespace folded (for search and summaries)
+	// Code holds the contents of the section's fenced code blocks, in order.
+	// Example replies live there, and they must be identical in every language.
+	Code []string
+}
+
+// Renderer renders bodies. It is safe for concurrent use.
+type Renderer struct {
+	md goldmark.Markdown
+}
+
+// New returns a Renderer.
+func New() *Renderer {
+	return &Renderer{md: goldmark.New(goldmark.WithExtensions(extension.Table))}
+}
+
+var markerRE = regexp.MustCompile(`^::: ([a-z][a-z0-9-]*)\s*$`)
+
+// Sections splits body at its marker lines and renders each section.
+// Text before the first marker must be blank; an id may appear only once.
+func (r *Renderer) Sections(body []byte) ([]Section, error) {
+	type raw struct {
+		id   string
+		line int
+		src  []byte
+	}
+	var parts []raw
+	inFence := ""
+	for i, line := range strings.SplitAfter(string(body), "\n") {
+		trimmed := strings.TrimRight(line, "\r\n")
+		if inFence == "" {
+			inFence = fenceOf(trimmed)
+		} else if closesFence(trimmed, inFence) {
+			inFence = ""
+		}
+		if inFence == "" {
+			if m := markerRE.FindStringSubmatch(trimmed); m != nil {
+				for _, p := range parts {
+					if p.id == m[1] {
+						return nil, fmt.Errorf("line %d: section %q repeated (first at line %d)", i+1, m[1], p.line)
+					}
+				}
+				parts = append(parts, raw{id: m[1], line: i + 1})
+				continue
+			}
+			if strings.HasPrefix(trimmed, ":::") {
+				return nil, fmt.Errorf("line %d: malformed section marker %q (want \"::: id\")", i+1, trimmed)
+			}
+		}
+		if len(parts) == 0 {
+			if strings.TrimSpace(line) != "" {
+				return nil, fmt.Errorf("line %d: text before the first section marker", i+1)
+			}
+			continue
+		}
+		parts[len(parts)-1].src = append(parts[len(parts)-1].src, line...)
+	}
+	if inFence != "" {
+		return nil, fmt.Errorf("unclosed code fence %q", inFence)
+	}
+	sections := make([]Section, 0, len(parts))
+	for _, p := range parts {
+		s, err := r.render(p.src)
+		if err != nil {
+			return nil, fmt.Errorf("section %q (line %d): %w", p.id, p.line, err)
+		}
+		if strings.TrimSpace(s.Text) == "" && len(s.Code) == 0 {
+			return nil, fmt.Errorf("section %q (line %d) is empty", p.id, p.line)
+		}
+		s.ID = p.id
+		sections = append(sections, s)
+	}
+	return sections, nil
+}
+
+// fenceOf reports the fence a line opens or closes ("```" or "~~~", possibly
+// longer), or "" if it is not a fence line.
+func fenceOf(line string) string {
+	t := strings.TrimLeft(line, " ")
+	if len(line)-len(t) > 3 {
+		return ""
+	}
+	for _, c := range []byte{'`', '~'} {
+		n := 0
+		for n < len(t) && t[n] == c {
+			n++
+		}
+		if n >= 3 {
+			return t[:n]
+		}
+	}
+	return ""
+}
+
+func firstLine(n ast.Node, src []byte) string {
+	if link, ok := n.(*ast.AutoLink); ok {
+		return "<" + string(link.URL(src)) + ">"
+	}
+	if raw, ok := n.(*ast.RawHTML); ok && raw.Segments.Len() > 0 {
+		seg := raw.Segments.At(0)
+		return string(seg.Value(src))
+	}
+	if n.Lines().Len() > 0 {
+		seg := n.Lines().At(0)
+		return strings.TrimSpace(string(seg.Value(src)))
+	}
+	return ""
+}
+
+// closesFence reports whether line closes a block opened by fence: the same
+// character, at least as many times, and nothing else (CommonMark §4.5).
+func closesFence(line, fence string) bool {
+	t := strings.TrimSpace(line)
+	return len(t) >= len(fence) && strings.Trim(t, fence[:1]) == ""
+}
+
+func (r *Renderer) render(src []byte) (Section, error) {
+	doc := r.md.Parser().Parse(text.NewReader(src))
+	var html bytes.Buffer
+	if err := r.md.Renderer().Render(&html, src, doc); err != nil {
+		return Section{}, err
+	}
+	var plain strings.Builder
+	var code []string
+	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if n.Type() == ast.TypeBlock {
+				plain.WriteByte(' ')
+			}
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.RawHTML, *ast.HTMLBlock, *ast.AutoLink:
+			// goldmark would silently drop raw HTML, and turn <a@b.example>
+			// into a mailto link. In this content both are nearly always a
+			// placeholder like <domain> or a reply quoted literally.
+			return ast.WalkStop, fmt.Errorf("raw HTML or <placeholder> at %q: write it as inline code or escape the < as \\<", firstLine(n, src))
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			var b strings.Builder
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				b.Write(seg.Value(src))
+			}
+			if _, fenced := n.(*ast.FencedCodeBlock); fenced {
+				code = append(code, b.String())
+			}
+			plain.WriteString(b.String())
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			plain.Write(n.Segment.Value(src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				plain.WriteByte(' ')
+			}
+		case *ast.String:
+			plain.Write(n.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	if err != nil {
+		return Section{}, err
+	}
+	return Section{HTML: html.String(), Text: strings.Join(strings.Fields(plain.String()), " "), Code: code}, nil
+}

@@ -1,0 +1,219 @@
+package content
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"smtpcodes.dev/internal/markdown"
+)
+
+// frontMatter is every key a content file may have. Which keys a file must
+// or may set depends on its kind: see fileSpec.
+type frontMatter struct {
+	Code           string   `toml:"code"`
+	A              string   `toml:"a"`
+	B              string   `toml:"b"`
+	Provider       string   `toml:"provider"`
+	Title          string   `toml:"title"`
+	Summary        string   `toml:"summary"`
+	Phases         []Phase  `toml:"phases"`
+	Related        []string `toml:"related"`
+	RFC            []Ref    `toml:"rfc"`
+	TranslatedFrom string   `toml:"translated_from"`
+
+	defined map[string]bool
+}
+
+// fileSpec says what one kind of content file holds.
+type fileSpec struct {
+	sections []string // allowed section ids
+	required int      // the first required sections are mandatory
+	keys     []string // front-matter keys every file of the kind must set
+	facts    []string // optional keys that only the source file may set: translations carry text, not facts
+}
+
+var (
+	codeSpec = fileSpec{
+		sections: []string{"description", "when", "examples", "fix", "fix-sender", "fix-sending", "fix-receiving"},
+		required: 4,
+		keys:     []string{"code", "title", "summary"},
+		facts:    []string{"phases", "related", "rfc"},
+	}
+	noteSpec     = fileSpec{sections: []string{"which", "differences"}, required: 1, keys: []string{"a", "b"}}
+	reuseSpec    = fileSpec{sections: []string{"meaning"}, required: 1, keys: []string{"provider", "code", "title"}}
+	providerSpec = fileSpec{sections: codeSpec.sections, required: codeSpec.required, keys: []string{"provider", "code", "title", "summary"}, facts: []string{"related"}}
+)
+
+// loader reads content files. It collects non-fatal problems as it goes.
+type loader struct {
+	fsys     fs.FS
+	md       *markdown.Renderer
+	langs    []string
+	problems []Problem
+}
+
+// group lists the markdown files of dir by key and language:
+// "codes/421.ja.md" is key "421", language "ja"; "enhanced/7.26.md" is key
+// "7.26", language "en".
+func (l *loader) group(dir string) (map[string]map[string]string, error) {
+	names, err := fs.Glob(l.fsys, dir+"/*.md")
+	if err != nil {
+		return nil, err
+	}
+	groups := map[string]map[string]string{}
+	for _, name := range names {
+		base := strings.TrimSuffix(path.Base(name), ".md")
+		key, lang := base, sourceLang
+		if i := strings.LastIndexByte(base, '.'); i >= 0 && !isDigits(base[i+1:]) {
+			key, lang = base[:i], base[i+1:]
+		}
+		if !slices.Contains(l.langs, lang) {
+			return nil, fmt.Errorf("%s: language %q has no locales/active.%s.toml", name, lang, lang)
+		}
+		if groups[key] == nil {
+			groups[key] = map[string]string{}
+		}
+		groups[key][lang] = name
+	}
+	for key, files := range groups {
+		if _, ok := files[sourceLang]; !ok {
+			return nil, fmt.Errorf("%s: translation without a source: %s/%s.md is missing", anyFile(files), dir, key)
+		}
+	}
+	return groups, nil
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// pages reads a source file and its translations. It returns the source's
+// front matter and the page per language.
+func (l *loader) pages(files map[string]string, spec fileSpec) (*frontMatter, map[string]*Page, error) {
+	src, srcPage, err := l.file(files[sourceLang], sourceLang, spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	pages := map[string]*Page{sourceLang: srcPage}
+	for _, lang := range l.langs[1:] {
+		name, ok := files[lang]
+		if !ok {
+			l.problems = append(l.problems, Problem{File: strings.TrimSuffix(files[sourceLang], ".md") + "." + lang + ".md", Lang: lang, What: "missing translation"})
+			continue
+		}
+		tr, page, err := l.file(name, lang, spec)
+		if err != nil {
+			return nil, nil, err
+		}
+		if tr.Code != src.Code || tr.A != src.A || tr.B != src.B || tr.Provider != src.Provider {
+			return nil, nil, fmt.Errorf("%s: translation names other codes than its source", name)
+		}
+		page.TranslatedFrom = tr.TranslatedFrom
+		if tr.TranslatedFrom != srcPage.Hash {
+			l.problems = append(l.problems, Problem{File: name, Lang: lang, What: fmt.Sprintf("outdated translation: made from %s, the source is now %s", tr.TranslatedFrom, srcPage.Hash)})
+		}
+		for _, sec := range srcPage.Sections {
+			if t, ok := page.Section(sec.ID); ok && !slices.Equal(t.Code, sec.Code) {
+				l.problems = append(l.problems, Problem{File: name, Lang: lang, What: fmt.Sprintf("section %q: code blocks differ from the source (example replies stay verbatim)", sec.ID)})
+			}
+		}
+		pages[lang] = page
+	}
+	return src, pages, nil
+}
+
+// file reads and validates one content file of the given kind.
+func (l *loader) file(name, lang string, spec fileSpec) (*frontMatter, *Page, error) {
+	buf, err := fs.ReadFile(l.fsys, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	front, body, err := splitFrontMatter(buf)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	fm := &frontMatter{defined: map[string]bool{}}
+	meta, err := toml.Decode(string(front), fm)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: front matter: %w", name, err)
+	}
+	if extra := meta.Undecoded(); len(extra) > 0 {
+		return nil, nil, fmt.Errorf("%s: front matter: unknown key %q", name, extra[0].String())
+	}
+	for _, k := range meta.Keys() {
+		fm.defined[k[0]] = true
+	}
+	if err := spec.checkKeys(fm, lang); err != nil {
+		return nil, nil, fmt.Errorf("%s: front matter: %w", name, err)
+	}
+	sections, err := l.md.Sections(body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, sec := range sections {
+		if !slices.Contains(spec.sections, sec.ID) {
+			return nil, nil, fmt.Errorf("%s: unknown section %q (allowed: %s)", name, sec.ID, strings.Join(spec.sections, ", "))
+		}
+	}
+	for _, id := range spec.sections[:spec.required] {
+		if !slices.ContainsFunc(sections, func(s markdown.Section) bool { return s.ID == id }) {
+			return nil, nil, fmt.Errorf("%s: missing section %q", name, id)
+		}
+	}
+	sum := sha256.Sum256(buf)
+	return fm, &Page{
+		Lang: lang, File: name, Title: fm.Title, Summary: fm.Summary, Sections: sections,
+		Hash: hex.EncodeToString(sum[:])[:12],
+	}, nil
+}
+
+// checkKeys enforces which front-matter keys a file of this kind sets.
+func (spec fileSpec) checkKeys(fm *frontMatter, lang string) error {
+	for k := range fm.defined {
+		switch {
+		case slices.Contains(spec.keys, k):
+		case slices.Contains(spec.facts, k):
+			if lang != sourceLang {
+				return fmt.Errorf("%s belongs in the source file only: translations carry text, not facts", k)
+			}
+		case k == "translated_from":
+			if lang == sourceLang {
+				return fmt.Errorf("translated_from belongs in translations only")
+			}
+		default:
+			return fmt.Errorf("key %q does not belong in this kind of file (want %s)", k, strings.Join(append(slices.Clone(spec.keys), spec.facts...), ", "))
+		}
+	}
+	values := map[string]string{"code": fm.Code, "a": fm.A, "b": fm.B, "provider": fm.Provider, "title": fm.Title, "summary": fm.Summary}
+	for _, k := range spec.keys {
+		if strings.TrimSpace(values[k]) == "" {
+			return fmt.Errorf("%s is required", k)
+		}
+	}
+	if lang != sourceLang && fm.TranslatedFrom == "" {
+		return fmt.Errorf("translated_from is required: the hash of the source it was translated from")
+	}
+	return nil
+}
+
+// splitFrontMatter separates the +++-delimited TOML front matter from the body.
+func splitFrontMatter(buf []byte) (front, body []byte, err error) {
+	const delim = "+++"
+	rest, ok := bytes.CutPrefix(buf, []byte(delim+"\n"))
+	if !ok {
+		return nil, nil, fmt.Errorf("must start with a %s line (TOML front matter)", delim)
+	}
+	front, body, ok = bytes.Cut(rest, []byte("\n"+delim+"\n"))
+	if !ok {
+		return nil, nil, fmt.Errorf("front matter is not closed by a %s line", delim)
+	}
+	return front, body, nil
+}

@@ -10,4 +10,5 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/smtpcodes /smtpcodes
 USER nonroot:nonroot
 EXPOSE 8080
+ENV LOG_FORMAT=json
 ENTRYPOINT ["/smtpcodes"]

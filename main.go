@@ -17,10 +17,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -47,7 +49,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	addr := fl.String("addr", defaultAddr(), "listen address (default :8080, or :$PORT)")
 	baseURL := fl.String("base-url", os.Getenv("BASE_URL"), "absolute URL of the site, for absolute links (default http://localhost<addr>)")
 	dev := fl.Bool("dev", false, "serve content, locales, templates and static files from the working directory instead of the binary")
-	secure := fl.Bool("https", os.Getenv("HTTPS") == "1", "the site is served over HTTPS (env HTTPS=1): cookies get Secure")
+	secure := fl.Bool("https", os.Getenv("HTTPS") == "1", "the site is served over HTTPS (env HTTPS=1): Secure cookies and Strict-Transport-Security")
+	logFormat := fl.String("log-format", envOr("LOG_FORMAT", "text"), "log format: text or json (env LOG_FORMAT)")
+	drain := fl.Duration("drain", 5*time.Second, "on SIGTERM, how long /readyz answers 503 before the listener closes")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -68,44 +72,97 @@ func run(args []string, stdout, stderr io.Writer) error {
 			*baseURL = "http://localhost" + *addr
 		}
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	handler, err := build(root, site.Config{BaseURL: *baseURL, Secure: *secure, Logger: logger})
+	logger, err := newLogger(*logFormat, stderr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Addr:    *addr,
-		Handler: handler,
-		// A client must send its headers within 5 s and its whole request
-		// within 10 s (pages are GETs without bodies), and may keep an idle
-		// connection for a minute: slow clients cannot hold connections open.
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	var ready atomic.Bool
+	handler, err := build(root, site.Config{BaseURL: *baseURL, Secure: *secure, Logger: logger, Ready: ready.Load})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	logger.Info("serving", "addr", ln.Addr().String(), "base_url", *baseURL, "dev", *dev)
+	return serve(ctx, ln, newHTTPServer(handler, logger), &ready, *drain, logger)
+}
+
+// Server limits. Pages are small GETs, so the limits can be tight: a
+// client has 5 s to send its headers and 10 s for the whole request (the
+// decoder's form posts are at most 64 KiB), a response may take 30 s to
+// write, an idle keep-alive connection is closed after a minute, and
+// headers are capped at 16 KiB. A slow client (slowloris) is cut off by
+// the header timeout and costs only a parked goroutine meanwhile.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 60 * time.Second
+	maxHeaderBytes    = 16 << 10
+	// shutdownTimeout bounds how long in-flight requests may take to
+	// finish once the listener is closed.
+	shutdownTimeout = 20 * time.Second
+)
+
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// serve runs srv on ln until ctx is done, then shuts down gracefully:
+// /readyz turns 503 at once so load balancers stop sending traffic, after
+// drain the listener closes, and in-flight requests get shutdownTimeout to
+// finish. It returns nil after a clean shutdown.
+func serve(ctx context.Context, ln net.Listener, srv *http.Server, ready *atomic.Bool, drain time.Duration, logger *slog.Logger) error {
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	logger.Info("serving", "addr", *addr, "base_url", *baseURL, "dev", *dev)
+	go func() { errc <- srv.Serve(ln) }()
+	ready.Store(true)
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ready.Store(false)
+	logger.Info("shutting down", "drain", drain)
+	time.Sleep(drain)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	logger.Info("stopped")
 	return nil
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("-log-format %q: want text or json", format)
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }
 
 func defaultAddr() string {

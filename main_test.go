@@ -270,3 +270,11 @@ func mustSub(t testing.TB, dir string) fs.FS {
 	}
 	return f
 }
+
+func siteConfig(secure bool) site.Config {
+	return site.Config{BaseURL: "https://smtp.example", Secure: secure}
+}
+
+func siteConfigReady(ready func() bool) site.Config {
+	return site.Config{BaseURL: "https://smtp.example", Ready: ready}
+}

@@ -1,6 +1,7 @@
 package locale
 
 import (
+	"io/fs"
 	"os"
 	"testing"
 	"testing/fstest"
@@ -121,3 +122,5 @@ func TestThirdLanguageIsJustAFile(t *testing.T) {
 		t.Errorf("heading_fix in de = %q", got)
 	}
 }
+
+func dirFS() fs.FS { return os.DirFS("../../locales") }

@@ -22,8 +22,8 @@ type langChoice struct {
 	source locale.Source
 }
 
-func withLang(ctx context.Context, l locale.Lang, src locale.Source) context.Context {
-	return context.WithValue(ctx, langKey{}, langChoice{l, src})
+func withLang(ctx context.Context, c langChoice) context.Context {
+	return context.WithValue(ctx, langKey{}, c)
 }
 
 // langFrom returns the request's language and how it was chosen.
@@ -37,16 +37,29 @@ func langFrom(ctx context.Context) (locale.Lang, locale.Source) {
 // the cookie and Accept-Language, and says so in Vary.
 func (s *Server) negotiate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var cookie string
-		if c, err := r.Cookie(cookieName); err == nil {
-			cookie = c.Value
-		}
-		l, src := s.locales.Negotiate(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
-		if src != locale.FromQuery {
+		c := s.requestLang(r, true)
+		if c.source != locale.FromQuery {
 			w.Header().Add("Vary", "Accept-Language, Cookie")
 		}
-		next.ServeHTTP(w, r.WithContext(withLang(r.Context(), l, src)))
+		next.ServeHTTP(w, r.WithContext(withLang(r.Context(), c)))
 	})
+}
+
+// requestLang negotiates the request's language, from its ?lang value only
+// when useQuery is set, and notes it for the access log.
+func (s *Server) requestLang(r *http.Request, useQuery bool) langChoice {
+	var query, cookie string
+	if useQuery {
+		query = r.URL.Query().Get("lang")
+	}
+	if c, err := r.Cookie(cookieName); err == nil {
+		cookie = c.Value
+	}
+	l, src := s.locales.Negotiate(query, cookie, r.Header.Get("Accept-Language"))
+	if rl := logFrom(r.Context()); rl != nil {
+		rl.lang, rl.langSource = l.Code, src.String()
+	}
+	return langChoice{l, src}
 }
 
 // rememberChoice handles a request from the language switcher: it stores the

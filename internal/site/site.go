@@ -44,9 +44,16 @@ type Config struct {
 	// BaseURL is the absolute URL the site is served at, without a trailing
 	// slash, e.g. "https://smtp.example". Used for absolute links only.
 	BaseURL string
-	// Secure marks the site as served over HTTPS (cookies get Secure).
+	// Secure marks the site as served over HTTPS: cookies get Secure and
+	// responses carry Strict-Transport-Security.
 	Secure bool
 	Logger *slog.Logger
+	// Ready reports whether the process accepts new work; /readyz answers
+	// 503 when it does not (during shutdown). Nil means always ready.
+	Ready func() bool
+	// MaxInFlight caps the requests served at once (default 512); up to
+	// Backlog more (default 2048) wait up to 5 s, the rest get 503.
+	MaxInFlight, Backlog int
 }
 
 // Server serves the site.
@@ -57,6 +64,7 @@ type Server struct {
 	log     *slog.Logger
 	pages   map[string]*template.Template // by page name: "home", "code", "compare", "error"
 	errors  map[string][]byte             // pre-rendered 500 page by language code
+	ids     *requestIDs
 	handler http.Handler
 }
 
@@ -69,7 +77,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{cfg: cfg, store: cfg.Content, locales: cfg.Locales, log: cfg.Logger, pages: map[string]*template.Template{}}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = 512
+	}
+	if cfg.Backlog <= 0 {
+		cfg.Backlog = 2048
+	}
+	s := &Server{cfg: cfg, store: cfg.Content, locales: cfg.Locales, log: cfg.Logger, pages: map[string]*template.Template{}, ids: newRequestIDs()}
 	for _, name := range pageNames {
 		t, err := template.ParseFS(cfg.Templates, "base.html", name+".html")
 		if err != nil {
@@ -80,7 +94,7 @@ func New(cfg Config) (*Server, error) {
 	s.errors = map[string][]byte{}
 	for _, l := range cfg.Locales.Langs() {
 		r, _ := http.NewRequest(http.MethodGet, "/", nil)
-		r = r.WithContext(withLang(r.Context(), l, locale.FromQuery))
+		r = r.WithContext(withLang(r.Context(), langChoice{l, locale.FromQuery}))
 		v := s.errorView(r, http.StatusInternalServerError)
 		var buf bytes.Buffer
 		if err := s.pages["error"].ExecuteTemplate(&buf, "base", v); err != nil {
@@ -97,8 +111,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.GetHead)
-	r.Use(s.negotiate)
+	// Outermost first: every response is logged and carries the security
+	// headers, whatever happens further in.
+	r.Use(s.accessLog, s.recoverPanics, s.securityHeaders, throttle(s.cfg.MaxInFlight, s.cfg.Backlog), s.validInput, middleware.GetHead, s.negotiate)
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -109,7 +124,23 @@ func (s *Server) routes() http.Handler {
 	r.Get("/compare", s.handle(s.serveCompareForm))
 	r.Get("/compare/{pair}", s.handle(s.serveCompare))
 	r.Get("/static/*", s.serveStatic)
+	r.Get("/livez", func(w http.ResponseWriter, r *http.Request) { plain(w, http.StatusOK, "ok") })
+	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.Ready != nil && !s.cfg.Ready() {
+			plain(w, http.StatusServiceUnavailable, "shutting down")
+			return
+		}
+		plain(w, http.StatusOK, "ready")
+	})
 	return r
+}
+
+// plain writes a short text answer for machines (health checks).
+func plain(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	fmt.Fprintln(w, msg)
 }
 
 // httpError is an error that maps to an HTTP status and its localized page.
@@ -141,10 +172,22 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 			status = he.status
 		}
 		if status == http.StatusInternalServerError {
-			s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+			s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.EscapedPath(), "err", err)
 		}
-		s.render(w, r, status, "error", s.errorView(r, status))
+		s.serveError(w, r, status)
 	}
+}
+
+// serveError sends the localized page for an error status.
+func (s *Server) serveError(w http.ResponseWriter, r *http.Request, status int) {
+	if _, ok := r.Context().Value(langKey{}).(langChoice); !ok {
+		// Outside the negotiate middleware (a 400 for a broken URL, a
+		// panic): the query may be what is broken, so use only the cookie
+		// and Accept-Language.
+		r = r.WithContext(withLang(r.Context(), s.requestLang(r, false)))
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "error", s.errorView(r, status))
 }
 
 // render executes a page template into a buffer and writes it with the
@@ -170,7 +213,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 // listed: they are 404s like any other missing file.
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	name := chi.URLParam(r, "*")
-	notFound := s.handle(func(http.ResponseWriter, *http.Request) error { return errNotFound })
+	notFound := func(w http.ResponseWriter, r *http.Request) { s.serveError(w, r, http.StatusNotFound) }
 	if !fs.ValidPath(name) || name == "." {
 		notFound(w, r)
 		return

@@ -88,6 +88,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger.Info("serving", "addr", ln.Addr().String(), "base_url", *baseURL, "dev", *dev)
+	// Compress the pages rendered at start-up in the background: the
+	// server is ready before, and a request that comes first compresses
+	// its own page once.
+	go handler.Compress()
 	return serve(ctx, ln, newHTTPServer(handler, logger), &ready, *drain, logger)
 }
 

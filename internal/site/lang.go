@@ -71,6 +71,13 @@ func (s *Server) rememberChoice(w http.ResponseWriter, r *http.Request, canonica
 	if src != locale.FromQuery || !r.URL.Query().Has(chooseParam) {
 		return false
 	}
+	s.setLangCookie(w, l)
+	http.Redirect(w, r, canonical+"?lang="+l.Code, http.StatusSeeOther)
+	return true
+}
+
+// setLangCookie remembers a language the reader picked in the switcher.
+func (s *Server) setLangCookie(w http.ResponseWriter, l locale.Lang) {
 	http.SetCookie(w, &http.Cookie{
 		Name:     cookieName,
 		Value:    l.Code,
@@ -81,6 +88,4 @@ func (s *Server) rememberChoice(w http.ResponseWriter, r *http.Request, canonica
 		SameSite: http.SameSiteLaxMode,
 	})
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, canonical+"?lang="+l.Code, http.StatusSeeOther)
-	return true
 }

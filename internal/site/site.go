@@ -19,13 +19,13 @@
 package site
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -54,6 +54,9 @@ type Config struct {
 	// MaxInFlight caps the requests served at once (default 512); up to
 	// Backlog more (default 2048) wait up to 5 s, the rest get 503.
 	MaxInFlight, Backlog int
+	// CompareCacheBytes is the byte budget of the cache of compare pages
+	// built on demand (default CompareCacheBytes).
+	CompareCacheBytes int
 }
 
 // Server serves the site.
@@ -62,16 +65,30 @@ type Server struct {
 	store   *content.Store
 	locales *locale.Set
 	log     *slog.Logger
-	pages   map[string]*template.Template // by page name: "home", "code", "compare", "error"
-	errors  map[string][]byte             // pre-rendered 500 page by language code
-	ids     *requestIDs
-	handler http.Handler
+	pages   map[string]*template.Template // by page name: "home", "code", …
+	assets  *assets
+	pre     *prepared
+	search  *searchIndex
+	// compares holds compare pages, their JSON and the compare sitemaps,
+	// built on first request.
+	compares     *pageCache
+	sitemapIndex *response
+	sitemapCodes *response
+	robotsTxt    *response
+	ids          *requestIDs
+	handler      http.Handler
 }
 
 // pageNames are the page templates; each is parsed together with base.html.
-var pageNames = []string{"home", "code", "compare", "combo", "error"}
+var pageNames = []string{"home", "index", "code", "compare", "combo", "search", "error"}
 
-// New builds a Server.
+// CompareCacheBytes is the default byte budget of the compare page cache:
+// about 2,500 compare pages with their compressed variants (a page is
+// about 25 KB, 6 KB gzipped, 5 KB in brotli).
+const CompareCacheBytes = 96 << 20
+
+// New builds a Server: it parses the templates, reads the static files and
+// renders every page that can be rendered in advance.
 func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -83,7 +100,14 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Backlog <= 0 {
 		cfg.Backlog = 2048
 	}
-	s := &Server{cfg: cfg, store: cfg.Content, locales: cfg.Locales, log: cfg.Logger, pages: map[string]*template.Template{}, ids: newRequestIDs()}
+	if cfg.CompareCacheBytes <= 0 {
+		cfg.CompareCacheBytes = CompareCacheBytes
+	}
+	s := &Server{
+		cfg: cfg, store: cfg.Content, locales: cfg.Locales, log: cfg.Logger,
+		pages: map[string]*template.Template{}, ids: newRequestIDs(),
+		compares: newPageCache(cfg.CompareCacheBytes),
+	}
 	for _, name := range pageNames {
 		t, err := template.ParseFS(cfg.Templates, "base.html", name+".html")
 		if err != nil {
@@ -91,19 +115,37 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.pages[name] = t
 	}
-	s.errors = map[string][]byte{}
-	for _, l := range cfg.Locales.Langs() {
-		r, _ := http.NewRequest(http.MethodGet, "/", nil)
-		r = r.WithContext(withLang(r.Context(), langChoice{l, locale.FromQuery}))
-		v := s.errorView(r, http.StatusInternalServerError)
-		var buf bytes.Buffer
-		if err := s.pages["error"].ExecuteTemplate(&buf, "base", v); err != nil {
-			return nil, fmt.Errorf("templates/error.html: pre-rendering the 500 page in %s: %w", l.Code, err)
-		}
-		s.errors[l.Code] = buf.Bytes()
+	var err error
+	if s.assets, err = loadAssets(cfg.Static); err != nil {
+		return nil, err
 	}
+	if s.pre, err = s.prepare(); err != nil {
+		return nil, err
+	}
+	s.sitemapIndex, s.sitemapCodes = s.sitemaps()
+	s.robotsTxt = s.robots()
+	s.search = newSearchIndex(s)
 	s.handler = s.routes()
 	return s, nil
+}
+
+// Compress prepares the gzip and brotli variants of every response rendered
+// at start-up. main runs it in the background once the server is ready, so
+// start-up stays fast and no request waits for compression; a request that
+// comes first compresses its own response, once.
+func (s *Server) Compress() {
+	for _, r := range s.pre.pages {
+		r.compress()
+	}
+	for _, r := range s.pre.errors {
+		r.compress()
+	}
+	for _, r := range s.assets.byName {
+		r.compress()
+	}
+	s.sitemapIndex.compress()
+	s.sitemapCodes.compress()
+	s.robotsTxt.compress()
 }
 
 // ServeHTTP implements http.Handler.
@@ -114,15 +156,22 @@ func (s *Server) routes() http.Handler {
 	// Outermost first: every response is logged and carries the security
 	// headers, whatever happens further in.
 	r.Use(s.accessLog, s.recoverPanics, s.securityHeaders, throttle(s.cfg.MaxInFlight, s.cfg.Backlog), s.validInput, middleware.GetHead, s.negotiate)
-	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
+	r.NotFound(s.handle(s.serveShortForm))
 	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Allow", "GET, HEAD")
 		return httpError{status: http.StatusMethodNotAllowed}
 	}))
 	r.Get("/", s.handle(s.serveHome))
+	r.Get("/codes", s.handle(s.serveIndex))
+	r.Get("/codes.json", s.handle(s.serveAllJSON))
 	r.Get("/codes/{code}", s.handle(s.serveCode))
 	r.Get("/compare", s.handle(s.serveCompareForm))
 	r.Get("/compare/{pair}", s.handle(s.serveCompare))
+	r.Get("/go", s.handle(s.serveGo))
+	r.Get("/search", s.handle(s.serveSearch))
+	r.Get("/sitemap.xml", s.handle(s.serveSitemap))
+	r.Get("/sitemap-{name}.xml", s.handle(s.serveSitemap))
+	r.Get("/robots.txt", func(w http.ResponseWriter, r *http.Request) { s.robotsTxt.write(w, r, true) })
 	r.Get("/static/*", s.serveStatic)
 	r.Get("/livez", func(w http.ResponseWriter, r *http.Request) { plain(w, http.StatusOK, "ok") })
 	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -143,9 +192,11 @@ func plain(w http.ResponseWriter, status int, msg string) {
 	fmt.Fprintln(w, msg)
 }
 
-// httpError is an error that maps to an HTTP status and its localized page.
+// httpError is an error that maps to an HTTP status and its localized
+// page (or, for the JSON API, a JSON body).
 type httpError struct {
 	status int
+	json   bool
 	err    error
 }
 
@@ -174,69 +225,46 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 		if status == http.StatusInternalServerError {
 			s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.EscapedPath(), "err", err)
 		}
+		if he.json {
+			setCORS(w)
+			w.Header().Set("Content-Type", jsonType)
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(status)
+			w.Write(jsonError(status))
+			return
+		}
 		s.serveError(w, r, status)
 	}
 }
 
-// serveError sends the localized page for an error status.
+// serveError sends the pre-rendered localized page for an error status.
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, status int) {
+	l, src := langFrom(r.Context())
 	if _, ok := r.Context().Value(langKey{}).(langChoice); !ok {
 		// Outside the negotiate middleware (a 400 for a broken URL, a
 		// panic): the query may be what is broken, so use only the cookie
 		// and Accept-Language.
-		r = r.WithContext(withLang(r.Context(), s.requestLang(r, false)))
+		c := s.requestLang(r, false)
+		l, src = c.lang, c.source
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "error", s.errorView(r, status))
-}
-
-// render executes a page template into a buffer and writes it with the
-// page's language headers. If rendering fails the client gets the
-// pre-rendered 500 page instead of half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, view any) {
-	l, _ := langFrom(r.Context())
-	var buf bytes.Buffer
-	if err := s.pages[page].ExecuteTemplate(&buf, "base", view); err != nil {
-		s.log.ErrorContext(r.Context(), "render failed", "page", page, "path", r.URL.Path, "err", err)
-		status, buf = http.StatusInternalServerError, *bytes.NewBuffer(s.errors[l.Code])
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", l.Code)
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
-	}
-}
-
-// serveStatic serves files from the static tree. Directories are not
-// listed: they are 404s like any other missing file.
-func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
-	name := chi.URLParam(r, "*")
-	notFound := func(w http.ResponseWriter, r *http.Request) { s.serveError(w, r, http.StatusNotFound) }
-	if !fs.ValidPath(name) || name == "." {
-		notFound(w, r)
-		return
-	}
-	f, err := s.cfg.Static.Open(name)
-	if err != nil {
-		notFound(w, r)
-		return
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || info.IsDir() {
-		notFound(w, r)
-		return
-	}
-	rs, ok := f.(interface {
-		Read([]byte) (int, error)
-		Seek(int64, int) (int64, error)
-	})
+	resp, ok := s.pre.errors[pageKey{strconv.Itoa(status), l.Code}]
 	if !ok {
-		notFound(w, r)
+		resp = s.pre.errors[pageKey{"500", l.Code}]
+	}
+	resp.write(w, r, src == locale.FromQuery)
+}
+
+// renderDynamic renders a page that depends on the request (search
+// results) into a buffer and writes it. If rendering fails the client gets
+// the pre-rendered 500 page instead of half a page.
+func (s *Server) renderDynamic(w http.ResponseWriter, r *http.Request, page string, view any) {
+	l, src := langFrom(r.Context())
+	body, err := s.execute(page, view)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "render failed", "page", page, "err", err)
+		s.serveError(w, r, http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	http.ServeContent(w, r, name, info.ModTime(), rs)
+	resp := newResponse(http.StatusOK, htmlType, l.Code, cachePage, body)
+	resp.write(w, r, src == locale.FromQuery)
 }

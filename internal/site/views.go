@@ -2,7 +2,6 @@ package site
 
 import (
 	"html/template"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -12,23 +11,33 @@ import (
 	"smtpcodes.dev/internal/locale"
 )
 
-// Base is the view data every page shares.
+// Base is the view data every page shares. It depends only on the page
+// and its language, never on the request: that is what lets a page be
+// rendered once and served to everyone who asks for it in that language.
 type Base struct {
-	Lang        locale.Lang
-	Title       string // <title>
-	Description string // <meta name="description">
-	Langs       []langLink
-	CSS         string
-	Crumbs      []crumb // breadcrumb trail after "All codes"; empty on the home page
+	Lang         locale.Lang
+	Path         string // the page's canonical path, without query
+	Title        string // <title>
+	Description  string // <meta name="description">
+	Langs        []langLink
+	Alternates   []alternate // <link rel="alternate" hreflang>, x-default last
+	Canonical    string      // absolute URL of the page in its language
+	OGLocale     string
+	OGAlternates []string    // og:locale of the other languages
+	JSONLD       template.JS // schema.org data, already JSON-encoded
+	CSS, JS      string      // fingerprinted asset paths
+	Crumbs       []crumb     // breadcrumb trail after "All codes"; empty on the home page
+	NoIndex      bool        // search results and error pages stay out of search engines
 
-	tr       locale.Translator
-	explicit bool // the language came from ?lang: links keep it
+	tr locale.Translator
 }
 
 type langLink struct {
 	Code, Name, URL string
 	Current         bool
 }
+
+type alternate struct{ Hreflang, URL string }
 
 type crumb struct {
 	Name, URL string
@@ -49,32 +58,35 @@ func (b Base) Trail() []crumb {
 // alternating keys and values.
 func (b Base) T(id string, kv ...any) string { return b.tr.T(id, kv...) }
 
-// Link returns an internal link that keeps an explicitly chosen language.
-func (b Base) Link(path string) string {
-	if !b.explicit {
-		return path
-	}
-	return path + "?lang=" + b.Lang.Code
+// Link returns an internal link in the page's language. Every link carries
+// ?lang, so a page is the same bytes whether its language came from the URL,
+// the cookie or Accept-Language, and a link copied from it keeps the language.
+func (b Base) Link(path string) string { return path + "?lang=" + b.Lang.Code }
+
+// H returns the data for a section heading with its permalink.
+func (b Base) H(id, text string) heading {
+	return heading{ID: id, Text: text, Href: b.Link(b.Path) + "#" + id, Label: b.T("permalink_label", "Section", text)}
 }
 
-// LangParam is the ?lang value links carry, or "" when the language was
-// negotiated rather than chosen in the URL.
-func (b Base) LangParam() string {
-	if !b.explicit {
-		return ""
-	}
-	return b.Lang.Code
-}
+type heading struct{ ID, Text, Href, Label string }
 
-// base builds the shared view data. path is the canonical path of the page
-// (built from validated parts), used by the language switcher.
-func (s *Server) base(r *http.Request, path string) Base {
-	l, src := langFrom(r.Context())
-	b := Base{Lang: l, tr: s.locales.Translator(l), explicit: src == locale.FromQuery, CSS: "/static/site.css"}
+// base builds the shared view data for the page at path in language l.
+func (s *Server) base(l locale.Lang, path string) Base {
+	b := Base{
+		Lang: l, Path: path, tr: s.locales.Translator(l),
+		CSS: s.assets.path("site.css"), JS: s.assets.path("site.js"),
+		Canonical: s.cfg.BaseURL + path + "?lang=" + l.Code,
+	}
+	b.OGLocale = b.T("og_locale")
 	for _, o := range s.locales.Langs() {
+		if o.Code != l.Code {
+			b.OGAlternates = append(b.OGAlternates, s.locales.Translator(o).T("og_locale"))
+		}
 		q := url.Values{"lang": {o.Code}, chooseParam: {"1"}}
 		b.Langs = append(b.Langs, langLink{Code: o.Code, Name: o.Name, URL: path + "?" + q.Encode(), Current: o.Code == l.Code})
+		b.Alternates = append(b.Alternates, alternate{Hreflang: o.Tag.String(), URL: s.cfg.BaseURL + path + "?lang=" + o.Code})
 	}
+	b.Alternates = append(b.Alternates, alternate{Hreflang: "x-default", URL: s.cfg.BaseURL + path})
 	return b
 }
 
@@ -93,6 +105,7 @@ func compareURL(a, b *content.Code) string {
 type section struct {
 	ID       string
 	Heading  string
+	H        heading // the heading with its permalink
 	HTML     template.HTML
 	Fallback bool // shown in the source language because the translation lacks it
 }
@@ -135,7 +148,8 @@ func (s *Server) codeText(b Base, c *content.Code) codeText {
 		Next:      b.T("next_" + strconv.Itoa(c.Class)),
 	}
 	for _, sec := range p.Sections {
-		t.Sections = append(t.Sections, section{ID: sec.ID, Heading: b.T(headings[sec.ID]), HTML: template.HTML(sec.HTML), Fallback: fallback})
+		h := b.T(headings[sec.ID])
+		t.Sections = append(t.Sections, section{ID: sec.ID, Heading: h, H: b.H(sec.ID, h), HTML: template.HTML(sec.HTML), Fallback: fallback})
 	}
 	return t
 }
@@ -206,6 +220,7 @@ type reuseView struct {
 	Title    string
 	Doc      string
 	HTML     template.HTML
+	Text     string
 	Fallback bool
 }
 
@@ -238,7 +253,7 @@ func (v *codeView) enhancedFacts(b Base, c *content.Code, s *Server) {
 		p, fallback := r.Page(b.Lang.Code)
 		rv := reuseView{Provider: r.Provider.ProviderName, Title: p.Title, Doc: r.Provider.Doc, Fallback: fallback}
 		if sec, ok := p.Section("meaning"); ok {
-			rv.HTML = template.HTML(sec.HTML)
+			rv.HTML, rv.Text = template.HTML(sec.HTML), sec.Text
 		}
 		v.Reuses = append(v.Reuses, rv)
 	}
@@ -255,7 +270,7 @@ type compareView struct {
 	H1      string
 	Summary string
 	A, B    codeText
-	Sides   []codeText // A and B, for the side-by-side texts
+	Sides   []template.HTML // A's and B's pre-rendered texts
 	Rows    []compareRow
 	// Note is the written note for the pair, when there is one.
 	Differences *section
@@ -268,7 +283,7 @@ type comboView struct {
 	Base
 	H1, Summary     string
 	Basic, Enhanced codeText
-	Sides           []codeText
+	Sides           []template.HTML
 	ClassNote       string
 	RegistryNote    string
 	Rows            []compareRow
@@ -297,8 +312,9 @@ type errorView struct {
 	Text   string
 }
 
-func (s *Server) errorView(r *http.Request, status int) errorView {
-	b := s.base(r, "/")
+func (s *Server) errorView(l locale.Lang, status int) errorView {
+	b := s.base(l, "/")
+	b.NoIndex = true
 	b.Title = b.T("error_title_"+strconv.Itoa(status)) + " | " + b.T("site_name")
 	return errorView{Base: b, Status: status, Text: b.T("error_text_" + strconv.Itoa(status))}
 }

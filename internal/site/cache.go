@@ -1,0 +1,86 @@
+package site
+
+import (
+	"container/list"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// pageCache keeps responses built on demand (compare pages) within a byte
+// budget, evicting the least recently used. Callers only ever ask for
+// canonical keys of pages that exist, so random URLs cannot fill it with
+// junk or flush what readers use. Concurrent misses for one key build the
+// page once.
+type pageCache struct {
+	budget int
+
+	mu    sync.Mutex
+	used  int
+	lru   *list.List // of *cacheEntry, most recent at the front
+	items map[string]*list.Element
+
+	flight singleflight.Group
+}
+
+type cacheEntry struct {
+	key  string
+	resp *response
+	size int
+}
+
+func newPageCache(budget int) *pageCache {
+	return &pageCache{budget: budget, lru: list.New(), items: map[string]*list.Element{}}
+}
+
+// get returns the cached response for key, building it with build on a
+// miss. The response's compressed variants are made before it is stored, so
+// its size is known and later hits do no compression.
+func (c *pageCache) get(key string, build func() (*response, error)) (*response, error) {
+	c.mu.Lock()
+	if e, ok := c.items[key]; ok {
+		c.lru.MoveToFront(e)
+		resp := e.Value.(*cacheEntry).resp
+		c.mu.Unlock()
+		return resp, nil
+	}
+	c.mu.Unlock()
+	v, err, _ := c.flight.Do(key, func() (any, error) {
+		resp, err := build()
+		if err != nil {
+			return nil, err
+		}
+		resp.compress()
+		c.put(key, resp)
+		return resp, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*response), nil
+}
+
+func (c *pageCache) put(key string, resp *response) {
+	size := resp.size() + len(key)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[key]; ok || size > c.budget {
+		return
+	}
+	c.items[key] = c.lru.PushFront(&cacheEntry{key: key, resp: resp, size: size})
+	c.used += size
+	for c.used > c.budget {
+		e := c.lru.Back()
+		old := e.Value.(*cacheEntry)
+		c.lru.Remove(e)
+		delete(c.items, old.key)
+		c.used -= old.size
+	}
+}
+
+// stats reports the entries and bytes held.
+func (c *pageCache) stats() (entries, bytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len(), c.used
+}

@@ -1,0 +1,212 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/gzip"
+)
+
+// Compression levels. The server and the export use the same ones, so an
+// exported .gz or .br file is the same bytes the server sends: moderate
+// levels that cost well under a millisecond for a page.
+const (
+	gzipLevel   = 6
+	brotliLevel = 5
+)
+
+// response is one prepared answer: a body rendered once, with gzip and
+// brotli variants made at most once, and a strong ETag per variant derived
+// from the identity body's hash (the same on every replica and in the
+// export, since rendering is deterministic).
+type response struct {
+	status      int
+	contentType string
+	lang        string // Content-Language; "" when the body has none
+	policy      cachePolicy
+	body        []byte
+	etag        string // of the identity body, quoted
+
+	once sync.Once
+	gz   []byte
+	br   []byte
+}
+
+// cachePolicy says how long and for whom a response may be cached.
+type cachePolicy int
+
+const (
+	// cachePage: a page in one language. Public when the URL chose the
+	// language, private when it was negotiated (the URL alone does not
+	// say which language a cache would get).
+	cachePage cachePolicy = iota
+	// cacheImmutable: a fingerprinted asset, never changes.
+	cacheImmutable
+	// cacheShared: the same for everyone (robots.txt, sitemaps, unversioned assets).
+	cacheShared
+	// cacheNone: error pages.
+	cacheNone
+)
+
+func newResponse(status int, contentType, lang string, policy cachePolicy, body []byte) *response {
+	sum := sha256.Sum256(body)
+	return &response{
+		status: status, contentType: contentType, lang: lang, policy: policy, body: body,
+		etag: `"` + hex.EncodeToString(sum[:12]) + `"`,
+	}
+}
+
+// compress makes the gzip and brotli variants, once.
+func (r *response) compress() {
+	r.once.Do(func() {
+		r.gz = gzipBytes(r.body, gzipLevel)
+		r.br = brotliBytes(r.body, brotliLevel)
+	})
+}
+
+// size is the memory the response holds, for the cache's byte budget.
+func (r *response) size() int { return len(r.body) + len(r.gz) + len(r.br) + 256 }
+
+func gzipBytes(b []byte, level int) []byte {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, level) // the level is a valid constant
+	w.Write(b)
+	w.Close()
+	return buf.Bytes()
+}
+
+func brotliBytes(b []byte, level int) []byte {
+	var buf bytes.Buffer
+	w := brotli.NewWriterLevel(&buf, level)
+	w.Write(b)
+	w.Close()
+	return buf.Bytes()
+}
+
+// variant returns the body for an encoding ("br", "gzip" or "") with its ETag.
+func (r *response) variant(enc string) (body []byte, etag string) {
+	switch enc {
+	case "br":
+		r.compress()
+		return r.br, strings.TrimSuffix(r.etag, `"`) + `.br"`
+	case "gzip":
+		r.compress()
+		return r.gz, strings.TrimSuffix(r.etag, `"`) + `.gz"`
+	}
+	return r.body, r.etag
+}
+
+// write sends the response: the best encoding the client accepts, the
+// headers for caching, and 304 Not Modified when the client already has
+// it. explicit says whether the URL chose the language (?lang).
+func (r *response) write(w http.ResponseWriter, req *http.Request, explicit bool) {
+	enc := ""
+	if r.status == http.StatusOK || r.status == http.StatusNotFound {
+		enc = negotiateEncoding(req.Header.Get("Accept-Encoding"))
+	}
+	body, etag := r.variant(enc)
+	h := w.Header()
+	h.Set("Content-Type", r.contentType)
+	if r.lang != "" {
+		h.Set("Content-Language", r.lang)
+	}
+	h.Add("Vary", "Accept-Encoding")
+	if enc != "" {
+		h.Set("Content-Encoding", enc)
+	}
+	h.Set("Cache-Control", r.cacheControl(explicit))
+	if r.status == http.StatusOK {
+		h.Set("ETag", etag)
+		if etagMatch(req.Header.Get("If-None-Match"), etag) {
+			h.Del("Content-Type")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(r.status)
+	if req.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+func (r *response) cacheControl(explicit bool) string {
+	switch r.policy {
+	case cacheImmutable:
+		return "public, max-age=31536000, immutable"
+	case cacheShared:
+		return "public, max-age=3600"
+	case cacheNone:
+		return "no-store"
+	}
+	if r.lang != "" && !explicit {
+		return "private, max-age=3600"
+	}
+	return "public, max-age=3600"
+}
+
+// etagMatch implements the weak comparison RFC 9110 §13.1.2 prescribes for
+// If-None-Match: "*" or any listed tag equal to etag, ignoring W/.
+func etagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// negotiateEncoding picks br, gzip or identity ("") from Accept-Encoding,
+// honouring q-values (q=0 refuses an encoding; "*" stands for the rest).
+// Between equal q-values brotli wins: it is smaller.
+func negotiateEncoding(header string) string {
+	if header == "" {
+		return ""
+	}
+	q := map[string]float64{}
+	star := -1.0
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "x-gzip" {
+			name = "gzip"
+		}
+		v := 1.0
+		if k, val, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
+			f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+			if err != nil || f < 0 || f > 1 {
+				continue
+			}
+			v = f
+		}
+		if name == "*" {
+			star = v
+		} else {
+			q[name] = v
+		}
+	}
+	weight := func(name string) float64 {
+		if v, ok := q[name]; ok {
+			return v
+		}
+		return star
+	}
+	gz, br := weight("gzip"), weight("br")
+	switch {
+	case br > 0 && br >= gz:
+		return "br"
+	case gz > 0:
+		return "gzip"
+	}
+	return ""
+}

@@ -1,0 +1,276 @@
+package site
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"smtpcodes.dev/internal/content"
+	"smtpcodes.dev/internal/locale"
+)
+
+// Search is a linear scan over every code page of one language: a few
+// hundred documents of a few kilobytes, well under a millisecond, with no
+// index to keep in sync. Text is compared after NFKC normalisation and
+// lower-casing, rune by rune, so full-width digits (４２１) match 421 and a
+// Japanese query matches as a substring without any word splitting.
+
+// maxQueryRunes bounds the query; longer input is cut, with a notice.
+const maxQueryRunes = 100
+
+// maxResults bounds the result list.
+const maxResults = 50
+
+type searchIndex struct {
+	docs map[string][]searchDoc // by language
+}
+
+type searchDoc struct {
+	code     *content.Code
+	title    []rune // NFKC, as shown
+	summary  []rune
+	body     []rune
+	lTitle   string // NFKC and lower-cased, rune for rune
+	lSummary string
+	lBody    string
+}
+
+func fold(s string) (shown []rune, lower string) {
+	shown = []rune(norm.NFKC.String(s))
+	low := make([]rune, len(shown))
+	for i, r := range shown {
+		low[i] = unicode.ToLower(r)
+	}
+	return shown, string(low)
+}
+
+func newSearchIndex(s *Server) *searchIndex {
+	idx := &searchIndex{docs: map[string][]searchDoc{}}
+	for _, l := range s.locales.Langs() {
+		for _, c := range s.store.Codes() {
+			p, _ := c.Page(l.Code)
+			var body strings.Builder
+			for _, sec := range p.Sections {
+				body.WriteString(sec.Text)
+				body.WriteString(" ")
+			}
+			d := searchDoc{code: c}
+			d.title, d.lTitle = fold(p.Title)
+			d.summary, d.lSummary = fold(p.Summary)
+			d.body, d.lBody = fold(body.String())
+			idx.docs[l.Code] = append(idx.docs[l.Code], d)
+		}
+	}
+	return idx
+}
+
+type searchResult struct {
+	Code      *content.Code
+	Title     string
+	URL       string
+	ClassName string
+	Snippet   []snippetPart
+	Fallback  bool
+	score     int
+}
+
+type snippetPart struct {
+	Text string
+	Mark bool
+}
+
+// normalizeQuery folds the query like the documents and bounds it.
+func normalizeQuery(q string) (folded string, truncated bool) {
+	_, low := fold(q)
+	low = strings.Join(strings.Fields(low), " ")
+	if utf8.RuneCountInString(low) > maxQueryRunes {
+		low = string([]rune(low)[:maxQueryRunes])
+		truncated = true
+	}
+	return low, truncated
+}
+
+func isCodeLike(q string) bool {
+	return q != "" && strings.Trim(q, "0123456789.") == "" && len(q) <= 11
+}
+
+// find returns the ranked results for a folded query: the exact code
+// first, then codes the query is a prefix of (4.7 → 4.7.x), then pages
+// whose title, summary or text contain every word of the query.
+func (idx *searchIndex) find(s *Server, b Base, q string) []searchResult {
+	if q == "" {
+		return nil
+	}
+	terms := strings.Fields(q)
+	var results []searchResult
+	exact := ""
+	if c, ok := s.lookupLoose(q); ok {
+		exact = c.ID
+	}
+	for _, d := range idx.docs[b.Lang.Code] {
+		score := 0
+		switch {
+		case d.code.ID == exact:
+			score = 1000
+		case isCodeLike(q) && strings.HasPrefix(d.code.ID, strings.TrimSuffix(q, ".")):
+			score = 500
+		}
+		if score > 0 {
+			// A code match ranks by code order alone, not by how often the
+			// text mentions the query.
+			link := s.codeLink(b, d.code)
+			results = append(results, searchResult{
+				Code: d.code, Title: link.Title, URL: link.URL, Fallback: link.Fallback,
+				ClassName: className(b, d.code), Snippet: snippet(d, terms), score: score,
+			})
+			continue
+		}
+		all := true
+		for _, t := range terms {
+			inTitle := strings.Contains(d.lTitle, t)
+			inSummary := strings.Contains(d.lSummary, t)
+			inBody := strings.Contains(d.lBody, t)
+			switch {
+			case inTitle:
+				score += 100
+			case inSummary:
+				score += 30
+			case inBody:
+				score += 10
+			default:
+				all = false
+			}
+		}
+		if !all {
+			continue
+		}
+		link := s.codeLink(b, d.code)
+		results = append(results, searchResult{
+			Code: d.code, Title: link.Title, URL: link.URL, Fallback: link.Fallback,
+			ClassName: className(b, d.code), Snippet: snippet(d, terms), score: score,
+		})
+	}
+	slices.SortStableFunc(results, func(x, y searchResult) int { return y.score - x.score })
+	if len(results) > maxResults {
+		results = results[:maxResults]
+	}
+	return results
+}
+
+// snippet cuts about 160 characters of the page around the first match,
+// marking every match inside.
+func snippet(d searchDoc, terms []string) []snippetPart {
+	text, low := d.body, d.lBody
+	at := -1
+	for _, t := range terms {
+		if i := strings.Index(low, t); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	if at < 0 {
+		text, low, at = d.summary, d.lSummary, 0
+	}
+	lowRunes := []rune(low)
+	start := max(0, utf8.RuneCountInString(low[:at])-60)
+	end := min(len(text), start+160)
+	var parts []snippetPart
+	if start > 0 {
+		parts = append(parts, snippetPart{Text: "…"})
+	}
+	window := string(lowRunes[start:end])
+	pos := 0 // rune offset in the window
+	for pos < end-start {
+		next, length := -1, 0
+		for _, t := range terms {
+			if i := strings.Index(window[runeOffset(window, pos):], t); i >= 0 {
+				r := pos + utf8.RuneCountInString(window[runeOffset(window, pos):][:i])
+				if next < 0 || r < next {
+					next, length = r, utf8.RuneCountInString(t)
+				}
+			}
+		}
+		if next < 0 || next+length > end-start {
+			parts = append(parts, snippetPart{Text: string(text[start+pos : end])})
+			break
+		}
+		if next > pos {
+			parts = append(parts, snippetPart{Text: string(text[start+pos : start+next])})
+		}
+		parts = append(parts, snippetPart{Text: string(text[start+next : start+next+length]), Mark: true})
+		pos = next + length
+	}
+	if end < len(text) {
+		parts = append(parts, snippetPart{Text: "…"})
+	}
+	return parts
+}
+
+// runeOffset returns the byte offset of rune n in s.
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
+}
+
+type searchView struct {
+	Base
+	Query     string
+	Results   []searchResult
+	Truncated bool
+	Examples  []string
+}
+
+func className(b Base, c *content.Code) string {
+	if c.Kind == content.Basic {
+		return b.T("class_" + strconv.Itoa(c.Class))
+	}
+	return b.T("eclass_" + strconv.Itoa(c.Class))
+}
+
+func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request) error {
+	return s.serveSearchQuery(w, r, r.URL.Query().Get("q"))
+}
+
+// serveSearchQuery renders the results for q: an empty or absurd query
+// gets a page with examples, never an error.
+func (s *Server) serveSearchQuery(w http.ResponseWriter, r *http.Request, q string) error {
+	l, src := langFrom(r.Context())
+	if src == locale.FromQuery && r.URL.Query().Has(chooseParam) {
+		// From the switcher: remember the choice, but stay on the
+		// results rather than redirect with the reader's query.
+		s.setLangCookie(w, l)
+	}
+	folded, truncated := normalizeQuery(q)
+	v := s.searchView(l, folded, truncated)
+	s.renderDynamic(w, r, "search", v)
+	return nil
+}
+
+func (s *Server) searchView(l locale.Lang, q string, truncated bool) searchView {
+	b := s.base(l, "/search")
+	b.NoIndex = true
+	// The switcher keeps the query.
+	for i := range b.Langs {
+		u := url.Values{"lang": {b.Langs[i].Code}, chooseParam: {"1"}, "q": {q}}
+		b.Langs[i].URL = "/search?" + u.Encode()
+	}
+	if q == "" {
+		b.Title = b.T("search_title") + " | " + b.T("site_name")
+	} else {
+		b.Title = b.T("search_results_title", "Query", q) + " | " + b.T("site_name")
+	}
+	b.Crumbs = []crumb{{Name: b.T("search_title"), URL: b.Link("/search")}}
+	v := searchView{Base: b, Query: q, Truncated: truncated, Examples: []string{"421", "5.7.26", "4.7", b.T("search_example_word")}}
+	v.Results = s.search.find(s, b, q)
+	return v
+}

@@ -1,0 +1,392 @@
+package main
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// parseHTML parses a page and returns its root, failing the test on error.
+func parseHTML(t *testing.T, body string) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func attr(n *html.Node, name string) string {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// findAll returns the elements for which match is true, in document order.
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && match(n) {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func hasClass(n *html.Node, class string) bool {
+	return strings.Contains(" "+attr(n, "class")+" ", " "+class+" ")
+}
+
+// Every section heading carries a visible permalink to itself that keeps
+// the language.
+func TestPermalinks(t *testing.T) {
+	h := newTestServer(t)
+	for _, target := range []string{"/codes/421?lang=ja", "/codes/421", "/codes/5.7.26?lang=ja", "/compare/421-vs-556?lang=ja", "/compare/550-vs-5.1.1"} {
+		res := do(t, h, "GET", target, nil)
+		lang := "en"
+		if strings.Contains(target, "lang=ja") {
+			lang = "ja"
+		}
+		path := strings.Split(target, "?")[0]
+		heads := findAll(parseHTML(t, res.body), func(n *html.Node) bool {
+			return (n.Data == "h2" || n.Data == "h3") && attr(n, "id") != "" && !strings.HasPrefix(attr(n, "id"), "code-")
+		})
+		if len(heads) < 2 {
+			t.Errorf("%s: only %d section headings", target, len(heads))
+		}
+		for _, hd := range heads {
+			id := attr(hd, "id")
+			links := findAll(hd, func(n *html.Node) bool { return n.Data == "a" && hasClass(n, "permalink") })
+			if len(links) != 1 {
+				t.Errorf("%s #%s: %d permalinks", target, id, len(links))
+				continue
+			}
+			if want := path + "?lang=" + lang + "#" + id; attr(links[0], "href") != want {
+				t.Errorf("%s #%s: permalink %q, want %q", target, id, attr(links[0], "href"), want)
+			}
+			if attr(links[0], "aria-label") == "" {
+				t.Errorf("%s #%s: permalink has no accessible name", target, id)
+			}
+		}
+	}
+	// The anchors promised to support docs exist in both languages.
+	for _, lang := range []string{"en", "ja"} {
+		body := do(t, h, "GET", "/codes/421?lang="+lang, nil).body
+		for _, id := range []string{"description", "when", "examples", "fix", "fix-sender", "fix-sending", "fix-receiving", "definition", "phases", "seen-with", "related"} {
+			if !strings.Contains(body, `id="`+id+`"`) {
+				t.Errorf("/codes/421?lang=%s has no #%s", lang, id)
+			}
+		}
+	}
+}
+
+func TestShortFormsAndGo(t *testing.T) {
+	h := newTestServer(t)
+	tests := []struct {
+		target, want string
+		status       int
+	}{
+		{"/421", "/codes/421", 301},
+		{"/421?lang=ja", "/codes/421?lang=ja", 301},
+		{"/5.7.26", "/codes/5.7.26", 301},
+		{"/codes/421/", "/codes/421", 301},
+		{"/codes/421/?lang=ja", "/codes/421?lang=ja", 301},
+		{"/Codes/421", "/codes/421", 301},
+		{"/CODES/5.7.26?lang=ja", "/codes/5.7.26?lang=ja", 301},
+		{"/codes/", "/codes", 301},
+		{"/compare/421-vs-556/", "/compare/421-vs-556", 301},
+		{"/Compare/556-VS-421/?lang=ja", "/compare/421-vs-556?lang=ja", 301},
+		{"/compare/421-vs-421/", "/codes/421", 301},
+		{"/999", "", 404},
+		{"/codes/999/", "", 404},
+		{"//evil.example/421", "", 404},
+		{"/go?code=421", "/codes/421", 302},
+		{"/go?code=+5.7.26+&lang=ja", "/codes/5.7.26?lang=ja", 302},
+		{"/go?code=%EF%BC%94%EF%BC%92%EF%BC%91", "/codes/421", 302},
+		{"/go?code=SMTP+550", "/codes/550", 302},
+		{"/go?code=//evil.example", "", 200},
+		{"/go?code=mailbox+full", "", 200},
+		{"/codes", "", 200},
+	}
+	for _, tt := range tests {
+		res := do(t, h, "GET", tt.target, nil)
+		if res.status != tt.status || res.header.Get("Location") != tt.want {
+			t.Errorf("GET %s = %d %q, want %d %q", tt.target, res.status, res.header.Get("Location"), tt.status, tt.want)
+		}
+	}
+	index := do(t, h, "GET", "/codes?lang=ja", nil).body
+	for _, want := range []string{`href="/codes/421?lang=ja"`, `href="/codes/5.7.26?lang=ja"`, `href="/codes/5.7.708?lang=ja"`, "コード一覧"} {
+		if !strings.Contains(index, want) {
+			t.Errorf("/codes lacks %s", want)
+		}
+	}
+	home := do(t, h, "GET", "/?lang=ja", nil).body
+	if !strings.Contains(home, `action="/go"`) || !strings.Contains(home, `name="code"`) {
+		t.Error("the home page has no go-to-code box")
+	}
+}
+
+func TestSearch(t *testing.T) {
+	h := newTestServer(t)
+	firstResult := regexp.MustCompile(`<ol class="results">\s*<li>\s*<a href="([^"]+)"`)
+	tests := []struct {
+		name      string
+		target    string
+		wantFirst string // href of the first result
+		want      []string
+		absent    []string
+	}{
+		{name: "exact code", target: "/search?q=421", wantFirst: "/codes/421?lang=en"},
+		{name: "exact enhanced", target: "/search?q=5.7.26&lang=ja", wantFirst: "/codes/5.7.26?lang=ja"},
+		{name: "full-width digits", target: "/search?q=%EF%BC%94%EF%BC%92%EF%BC%91", wantFirst: "/codes/421?lang=en"},
+		{name: "prefix", target: "/search?q=4.7", wantFirst: "/codes/4.7.0?lang=en", want: []string{`href="/codes/4.7.1?lang=en"`, `href="/codes/4.7.26?lang=en"`}},
+		{name: "title words", target: "/search?q=mailbox+full", want: []string{`href="/codes/4.2.2?lang=en"`, "<mark>"}},
+		{name: "case", target: "/search?q=GREYLISTING", want: []string{"<mark>", `href="/codes/450?lang=en"`}},
+		{name: "japanese substring", target: "/search?q=%E5%AE%B9%E9%87%8F&lang=ja", want: []string{`href="/codes/4.2.2?lang=ja"`, "<mark>容量</mark>"}},
+		{name: "empty", target: "/search?q=", want: []string{"Search by code", `href="/search?lang=en&amp;q=421"`}},
+		{name: "no results", target: "/search?q=zzqqxx", want: []string{"Nothing matches", "zzqqxx"}},
+		{name: "markup escaped", target: "/search?q=%3Cscript%3Ealert(1)%3C/script%3E", want: []string{"&lt;script&gt;alert(1)"}, absent: []string{"<script>alert"}},
+		{name: "overlong", target: "/search?q=" + strings.Repeat("a", 500), want: []string{"first 100 characters"}, absent: []string{strings.Repeat("a", 101)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := do(t, h, "GET", tt.target, nil)
+			if res.status != 200 {
+				t.Fatalf("status %d", res.status)
+			}
+			if tt.wantFirst != "" {
+				m := firstResult.FindStringSubmatch(res.body)
+				if m == nil || m[1] != tt.wantFirst {
+					t.Errorf("first result %v, want %s", m, tt.wantFirst)
+				}
+			}
+			for _, s := range tt.want {
+				if !strings.Contains(res.body, s) {
+					t.Errorf("lacks %q", s)
+				}
+			}
+			for _, s := range tt.absent {
+				if strings.Contains(res.body, s) {
+					t.Errorf("contains %q", s)
+				}
+			}
+			if !strings.Contains(res.body, `<meta name="robots" content="noindex">`) {
+				t.Error("search results are indexable")
+			}
+		})
+	}
+}
+
+// Canonical and alternate links are absolute, per language and reciprocal.
+func TestCanonicalAndAlternates(t *testing.T) {
+	h := newTestServer(t)
+	const base = "https://smtp.example"
+	for _, path := range []string{"/", "/codes", "/codes/421", "/codes/5.7.26", "/compare/421-vs-556", "/compare/550-vs-5.1.1"} {
+		alternates := map[string]map[string]string{} // page lang -> hreflang -> href
+		for _, lang := range []string{"en", "ja"} {
+			body := do(t, h, "GET", path+"?lang="+lang, nil).body
+			doc := parseHTML(t, body)
+			links := findAll(doc, func(n *html.Node) bool { return n.Data == "link" })
+			alternates[lang] = map[string]string{}
+			canonical := ""
+			for _, l := range links {
+				switch attr(l, "rel") {
+				case "canonical":
+					canonical = attr(l, "href")
+				case "alternate":
+					alternates[lang][attr(l, "hreflang")] = attr(l, "href")
+				}
+			}
+			if want := base + path + "?lang=" + lang; canonical != want {
+				t.Errorf("%s?lang=%s: canonical %q, want %q", path, lang, canonical, want)
+			}
+			if alternates[lang]["x-default"] != base+path {
+				t.Errorf("%s?lang=%s: x-default %q", path, lang, alternates[lang]["x-default"])
+			}
+			metas := findAll(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "property") == "og:locale" })
+			if len(metas) != 1 || attr(metas[0], "content") != map[string]string{"en": "en_US", "ja": "ja_JP"}[lang] {
+				t.Errorf("%s?lang=%s: og:locale wrong", path, lang)
+			}
+			scripts := findAll(doc, func(n *html.Node) bool { return n.Data == "script" && attr(n, "type") == "application/ld+json" })
+			if len(scripts) != 1 {
+				t.Fatalf("%s: %d JSON-LD blocks", path, len(scripts))
+			}
+			var ld struct {
+				Graph []map[string]any `json:"@graph"`
+			}
+			if err := json.Unmarshal([]byte(scripts[0].FirstChild.Data), &ld); err != nil || len(ld.Graph) != 2 || ld.Graph[1]["@type"] != "BreadcrumbList" {
+				t.Errorf("%s: JSON-LD %v %v", path, err, ld.Graph)
+			}
+		}
+		// Reciprocal: both language versions list the same alternates.
+		for hreflang, href := range alternates["en"] {
+			if alternates["ja"][hreflang] != href {
+				t.Errorf("%s: alternate %s is %q on en, %q on ja", path, hreflang, href, alternates["ja"][hreflang])
+			}
+		}
+		if alternates["en"]["ja"] != base+path+"?lang=ja" || alternates["ja"]["en"] != base+path+"?lang=en" {
+			t.Errorf("%s: alternates %v", path, alternates)
+		}
+	}
+	// Titles and descriptions are specific to the page and the language.
+	seen := map[string]string{}
+	for _, target := range []string{"/codes/421?lang=en", "/codes/421?lang=ja", "/codes/450?lang=en", "/compare/421-vs-556?lang=en", "/compare/421-vs-556?lang=ja"} {
+		doc := parseHTML(t, do(t, h, "GET", target, nil).body)
+		title := findAll(doc, func(n *html.Node) bool { return n.Data == "title" })[0].FirstChild.Data
+		if other, dup := seen[title]; dup {
+			t.Errorf("%s and %s share the title %q", target, other, title)
+		}
+		seen[title] = target
+		desc := findAll(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "name") == "description" })
+		if len(desc) != 1 || len(attr(desc[0], "content")) < 40 {
+			t.Errorf("%s: no real description", target)
+		}
+	}
+}
+
+func TestSitemapAndRobots(t *testing.T) {
+	h := newTestServer(t)
+	robots := do(t, h, "GET", "/robots.txt", nil)
+	if robots.status != 200 || !strings.Contains(robots.body, "Sitemap: https://smtp.example/sitemap.xml") {
+		t.Errorf("robots.txt: %d %q", robots.status, robots.body)
+	}
+	var index struct {
+		Sitemaps []struct {
+			Loc string `xml:"loc"`
+		} `xml:"sitemap"`
+	}
+	res := do(t, h, "GET", "/sitemap.xml", nil)
+	if err := xml.Unmarshal([]byte(res.body), &index); err != nil || len(index.Sitemaps) < 2 {
+		t.Fatalf("sitemap index: %v, %d sitemaps", err, len(index.Sitemaps))
+	}
+	type urlset struct {
+		URLs []struct {
+			Loc   string `xml:"loc"`
+			Links []struct {
+				Hreflang string `xml:"hreflang,attr"`
+				Href     string `xml:"href,attr"`
+			} `xml:"link"`
+		} `xml:"url"`
+	}
+	total := 0
+	var sawCode, sawCompare bool
+	for _, sm := range index.Sitemaps {
+		path := strings.TrimPrefix(sm.Loc, "https://smtp.example")
+		res := do(t, h, "GET", path, nil)
+		if res.status != 200 || !strings.HasPrefix(res.header.Get("Content-Type"), "application/xml") {
+			t.Fatalf("%s: %d %s", path, res.status, res.header.Get("Content-Type"))
+		}
+		var set urlset
+		if err := xml.Unmarshal([]byte(res.body), &set); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(set.URLs) > 50000 {
+			t.Errorf("%s has %d URLs, over the protocol's limit", path, len(set.URLs))
+		}
+		total += len(set.URLs)
+		for _, u := range set.URLs {
+			if len(u.Links) != 3 {
+				t.Fatalf("%s: %s has %d alternates", path, u.Loc, len(u.Links))
+			}
+			sawCode = sawCode || u.Loc == "https://smtp.example/codes/421?lang=ja"
+			sawCompare = sawCompare || u.Loc == "https://smtp.example/compare/421-vs-556?lang=ja"
+		}
+	}
+	if !sawCode || !sawCompare {
+		t.Errorf("sitemaps miss /codes/421?lang=ja (%v) or /compare/421-vs-556?lang=ja (%v)", sawCode, sawCompare)
+	}
+	t.Logf("%d sitemap URLs", total)
+}
+
+func TestJSONAPI(t *testing.T) {
+	h := newTestServer(t)
+	res := do(t, h, "GET", "/codes/421.json?lang=ja", nil)
+	if res.status != 200 || res.header.Get("Content-Type") != "application/json; charset=utf-8" || res.header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Fatalf("/codes/421.json: %d %q CORS %q", res.status, res.header.Get("Content-Type"), res.header.Get("Access-Control-Allow-Origin"))
+	}
+	var code struct {
+		Code        string            `json:"code"`
+		Kind        string            `json:"kind"`
+		Class       int               `json:"class"`
+		Lang        string            `json:"lang"`
+		Title       string            `json:"title"`
+		URL         string            `json:"url"`
+		URLs        map[string]string `json:"urls"`
+		Definitions []struct {
+			Doc, Section string
+		} `json:"definitions"`
+		Phases   []string `json:"phases"`
+		Related  []struct{ Code, URL string }
+		SeenWith []struct{ Code string } `json:"seen_with"`
+		Sections []struct {
+			ID, Heading, HTML, Text string
+		} `json:"sections"`
+	}
+	if err := json.Unmarshal([]byte(res.body), &code); err != nil {
+		t.Fatal(err)
+	}
+	if code.Code != "421" || code.Kind != "basic" || code.Class != 4 || code.Lang != "ja" || code.Title != "サービス利用不可" ||
+		code.URL != "https://smtp.example/codes/421?lang=ja" || code.URLs["en"] != "https://smtp.example/codes/421?lang=en" ||
+		len(code.Definitions) == 0 || code.Definitions[0].Doc != "RFC 5321" || len(code.Phases) == 0 || len(code.Related) == 0 {
+		t.Errorf("421.json = %+v", code)
+	}
+	if len(code.Sections) < 4 || code.Sections[0].ID != "description" || code.Sections[0].Heading != "説明" || !strings.HasPrefix(code.Sections[0].HTML, "<p>") || strings.Contains(code.Sections[0].Text, "<p>") {
+		t.Errorf("421.json sections = %+v", code.Sections)
+	}
+
+	res = do(t, h, "GET", "/compare/421-vs-556.json?lang=ja", nil)
+	var cmp struct {
+		Kind        string
+		A, B        struct{ Code string }
+		Differences []struct{ Label, A, B string }
+		Notes       []struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(res.body), &cmp); err != nil || res.status != 200 || cmp.Kind != "compare" || cmp.A.Code != "421" || cmp.B.Code != "556" || len(cmp.Differences) < 4 {
+		t.Errorf("compare json: %d %v %+v", res.status, err, cmp)
+	}
+	if res := do(t, h, "GET", "/compare/556-vs-421.json?lang=ja", nil); res.status != 301 || res.header.Get("Location") != "/compare/421-vs-556.json?lang=ja" {
+		t.Errorf("reversed compare json: %d %q", res.status, res.header.Get("Location"))
+	}
+	res = do(t, h, "GET", "/compare/550-vs-5.1.1.json", nil)
+	if err := json.Unmarshal([]byte(res.body), &cmp); err != nil || cmp.Kind != "combined" {
+		t.Errorf("combined json: %v %+v", err, cmp)
+	}
+
+	res = do(t, h, "GET", "/codes.json?lang=en", nil)
+	var all struct {
+		Lang  string
+		Codes []struct{ Code string }
+	}
+	pages := map[string]bool{}
+	for _, m := range regexp.MustCompile(`href="/codes/([0-9.]+)\?lang=en"`).FindAllStringSubmatch(do(t, h, "GET", "/codes?lang=en", nil).body, -1) {
+		pages[m[1]] = true
+	}
+	if err := json.Unmarshal([]byte(res.body), &all); err != nil || all.Lang != "en" || len(all.Codes) != len(pages) || len(pages) < 150 {
+		t.Errorf("codes.json: %v, %d codes; the index lists %d", err, len(all.Codes), len(pages))
+	}
+
+	for _, target := range []string{"/codes/999.json", "/compare/421-vs-999.json"} {
+		res := do(t, h, "GET", target, nil)
+		var e struct {
+			Error  string
+			Status int
+		}
+		if res.status != 404 || json.Unmarshal([]byte(res.body), &e) != nil || e.Status != 404 || !strings.HasPrefix(res.header.Get("Content-Type"), "application/json") {
+			t.Errorf("%s: %d %q", target, res.status, res.body)
+		}
+	}
+	_ = http.StatusOK
+}

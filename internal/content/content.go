@@ -166,6 +166,9 @@ func Load(fsys fs.FS, langs []string) (*Store, error) {
 	}
 	s := &Store{Facts: facts, byID: map[string]*Code{}, notes: map[[2]string]*Note{}, langs: langs}
 	l := &loader{fsys: fsys, md: markdown.New(), langs: langs}
+	if err := l.preload("codes", "enhanced", "providers", "compare"); err != nil {
+		return nil, err
+	}
 	// Errors in single files are collected so an author sees all of them at
 	// once; any of them still stops the start.
 	var errs []error

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -58,6 +60,7 @@ type loader struct {
 	md       *markdown.Renderer
 	langs    []string
 	problems []Problem
+	cache    map[string]parsed // by file name, filled by preload
 }
 
 // group lists the markdown files of dir by key and language:
@@ -130,33 +133,93 @@ func (l *loader) pages(files map[string]string, spec fileSpec) (*frontMatter, ma
 	return src, pages, nil
 }
 
-// file reads and validates one content file of the given kind.
-func (l *loader) file(name, lang string, spec fileSpec) (*frontMatter, *Page, error) {
+// parsed is a content file read and rendered, before the checks that
+// depend on its kind.
+type parsed struct {
+	fm       *frontMatter
+	sections []markdown.Section
+	hash     string
+	err      error
+}
+
+// parse reads a file, decodes its front matter strictly and renders its
+// sections.
+func (l *loader) parse(name string) parsed {
 	buf, err := fs.ReadFile(l.fsys, name)
 	if err != nil {
-		return nil, nil, err
+		return parsed{err: err}
 	}
 	front, body, err := splitFrontMatter(buf)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
+		return parsed{err: fmt.Errorf("%s: %w", name, err)}
 	}
 	fm := &frontMatter{defined: map[string]bool{}}
 	meta, err := toml.Decode(string(front), fm)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: front matter: %w", name, err)
+		return parsed{err: fmt.Errorf("%s: front matter: %w", name, err)}
 	}
 	if extra := meta.Undecoded(); len(extra) > 0 {
-		return nil, nil, fmt.Errorf("%s: front matter: unknown key %q", name, extra[0].String())
+		return parsed{err: fmt.Errorf("%s: front matter: unknown key %q", name, extra[0].String())}
 	}
 	for _, k := range meta.Keys() {
 		fm.defined[k[0]] = true
 	}
-	if err := spec.checkKeys(fm, lang); err != nil {
-		return nil, nil, fmt.Errorf("%s: front matter: %w", name, err)
-	}
 	sections, err := l.md.Sections(body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
+		return parsed{err: fmt.Errorf("%s: %w", name, err)}
+	}
+	sum := sha256.Sum256(buf)
+	return parsed{fm: fm, sections: sections, hash: hex.EncodeToString(sum[:])[:12]}
+}
+
+// preload parses every markdown file under dirs on all cores. Rendering
+// markdown is most of the cost of loading; the checks that follow run in
+// order, on the cached results.
+func (l *loader) preload(dirs ...string) error {
+	var names []string
+	for _, dir := range dirs {
+		m, err := fs.Glob(l.fsys, dir+"/*.md")
+		if err != nil {
+			return err
+		}
+		names = append(names, m...)
+	}
+	results := make([]parsed, len(names))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = l.parse(names[i])
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	l.cache = make(map[string]parsed, len(names))
+	for i, name := range names {
+		l.cache[name] = results[i]
+	}
+	return nil
+}
+
+// file returns one content file, checked against its kind.
+func (l *loader) file(name, lang string, spec fileSpec) (*frontMatter, *Page, error) {
+	p, ok := l.cache[name]
+	if !ok {
+		p = l.parse(name)
+	}
+	if p.err != nil {
+		return nil, nil, p.err
+	}
+	fm, sections := p.fm, p.sections
+	if err := spec.checkKeys(fm, lang); err != nil {
+		return nil, nil, fmt.Errorf("%s: front matter: %w", name, err)
 	}
 	for _, sec := range sections {
 		if !slices.Contains(spec.sections, sec.ID) {
@@ -168,10 +231,9 @@ func (l *loader) file(name, lang string, spec fileSpec) (*frontMatter, *Page, er
 			return nil, nil, fmt.Errorf("%s: missing section %q", name, id)
 		}
 	}
-	sum := sha256.Sum256(buf)
 	return fm, &Page{
 		Lang: lang, File: name, Title: fm.Title, Summary: fm.Summary, Sections: sections,
-		Hash: hex.EncodeToString(sum[:])[:12],
+		Hash: p.hash,
 	}, nil
 }
 

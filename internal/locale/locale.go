@@ -223,6 +223,18 @@ func (t Translator) T(id string, kv ...any) string {
 	return msg
 }
 
+// Plain returns the language's messages that take no template data, by
+// id: what templates read directly, without a call per string.
+func (t Translator) Plain() map[string]string {
+	plain := make(map[string]string, len(t.messages))
+	for id, m := range t.messages {
+		if !strings.Contains(m, "{{") {
+			plain[id] = m
+		}
+	}
+	return plain
+}
+
 // Missing returns the message ids of the default language that l lacks or
 // leaves empty, sorted.
 func (s *Set) Missing(l Lang) []string {

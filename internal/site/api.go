@@ -113,9 +113,9 @@ func (s *Server) urls(path string) map[string]string {
 	return m
 }
 
-func (s *Server) apiCode(l locale.Lang, c *content.Code) apiCode {
-	v := s.codeView(l, c)
-	t := v.Text
+// apiCode is the JSON form of a code page, built from its view.
+func (s *Server) apiCode(v codeView) apiCode {
+	t, c, l := v.Text, v.Text.Code, v.Lang
 	out := apiCode{
 		Code: c.ID, Kind: kindNames[c.Kind], Class: c.Class, ClassName: t.ClassName,
 		Lang: l.Code, Translated: !t.Fallback, Title: t.Title, Summary: t.Summary,
@@ -158,24 +158,14 @@ func (s *Server) apiCode(l locale.Lang, c *content.Code) apiCode {
 	return out
 }
 
+// marshalJSON encodes compactly: clients parse it, and people can
+// pretty-print it (jq .).
 func marshalJSON(v any) ([]byte, error) {
-	b, err := json.MarshalIndent(v, "", "  ")
+	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
 	return append(b, '\n'), nil
-}
-
-func (s *Server) codeJSON(l locale.Lang, c *content.Code) ([]byte, error) {
-	return marshalJSON(s.apiCode(l, c))
-}
-
-func (s *Server) allJSON(l locale.Lang) ([]byte, error) {
-	all := apiAll{Lang: l.Code}
-	for _, c := range s.store.Codes() {
-		all.Codes = append(all.Codes, s.apiCode(l, c))
-	}
-	return marshalJSON(all)
 }
 
 func (s *Server) compareJSON(l locale.Lang, a, b *content.Code) (*response, error) {
@@ -220,7 +210,7 @@ func (s *Server) compareJSON(l locale.Lang, a, b *content.Code) (*response, erro
 	if err != nil {
 		return nil, err
 	}
-	return newResponse(http.StatusOK, jsonType, l.Code, cachePage, body), nil
+	return newResponse(http.StatusOK, jsonType, l.Code, cachePage, body).quick(), nil
 }
 
 // setCORS lets any site read the API with GET (it holds only public data

@@ -156,7 +156,7 @@ func contextName(b Base, ctx string) string {
 func (s *Server) compareView(l locale.Lang, a, b *content.Code, sides []template.HTML) compareView {
 	path := compareURL(a, b)
 	base := s.base(l, path)
-	v := compareView{Base: base, A: s.codeText(base, a), B: s.codeText(base, b), Sides: sides}
+	v := compareView{Base: base, A: s.codeSummary(base, a), B: s.codeSummary(base, b), Sides: sides}
 	v.Crumbs = []crumb{{Name: a.ID + " / " + b.ID, URL: base.Link(path)}}
 	names := []any{"A", a.ID, "ATitle", v.A.Title, "B", b.ID, "BTitle", v.B.Title}
 	v.H1 = base.T("compare_h1", names...)
@@ -194,7 +194,6 @@ func (s *Server) compareView(l locale.Lang, a, b *content.Code, sides []template
 	} else {
 		v.Uses = []codeText{v.A, v.B}
 	}
-	v.JSONLD = s.jsonLD(v.Base, "TechArticle", nil)
 	return v
 }
 
@@ -203,7 +202,7 @@ func (s *Server) compareView(l locale.Lang, a, b *content.Code, sides []template
 func (s *Server) comboView(l locale.Lang, basic, enhanced *content.Code, sides []template.HTML) comboView {
 	path := compareURL(basic, enhanced)
 	b := s.base(l, path)
-	v := comboView{Base: b, Basic: s.codeText(b, basic), Enhanced: s.codeText(b, enhanced), Sides: sides}
+	v := comboView{Base: b, Basic: s.codeSummary(b, basic), Enhanced: s.codeSummary(b, enhanced), Sides: sides}
 	v.Crumbs = []crumb{{Name: basic.ID + " / " + enhanced.ID, URL: b.Link(path)}}
 	names := []any{"Basic", basic.ID, "Enhanced", enhanced.ID}
 	v.H1 = b.T("compare_combo_h1", names...)
@@ -228,7 +227,6 @@ func (s *Server) comboView(l locale.Lang, basic, enhanced *content.Code, sides [
 		{b.T("compare_row_class"), v.Basic.ClassName, v.Enhanced.ClassName},
 		{b.T("compare_row_rfc"), refList(basic), refList(enhanced)},
 	}
-	v.JSONLD = s.jsonLD(v.Base, "TechArticle", nil)
 	return v
 }
 

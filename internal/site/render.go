@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"runtime"
 	"strconv"
+	"strings"
+	"sync"
 
 	"smtpcodes.dev/internal/content"
 	"smtpcodes.dev/internal/locale"
@@ -33,44 +36,71 @@ const (
 // errorStatuses are the error pages rendered in advance.
 var errorStatuses = []int{http.StatusBadRequest, http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusInternalServerError}
 
-// prepare renders everything that can be rendered in advance.
+// prepare renders everything that can be rendered in advance, on every
+// core: start-up time is the time to the first served request.
 func (s *Server) prepare() (*prepared, error) {
 	p := &prepared{pages: map[pageKey]*response{}, errors: map[pageKey]*response{}, sides: map[pageKey]template.HTML{}}
-	add := func(path string, l locale.Lang, ctype string, body []byte, err error) error {
-		if err != nil {
-			return fmt.Errorf("rendering %s in %s: %w", path, l.Code, err)
-		}
-		p.pages[pageKey{path, l.Code}] = newResponse(http.StatusOK, ctype, l.Code, cachePage, body)
-		return nil
+	codes := s.store.Codes()
+	langs := s.locales.Langs()
+	// One task per code and language, and one per language for the pages
+	// that list every code. Results go to fixed slots, so no locking.
+	type result struct {
+		page, json *response
+		side       template.HTML
+		api        apiCode
+		err        error
 	}
-	for _, l := range s.locales.Langs() {
-		body, err := s.execute("home", s.homeView(l))
-		if err := add("/", l, htmlType, body, err); err != nil {
-			return nil, err
-		}
-		body, err = s.execute("index", s.indexView(l))
-		if err := add("/codes", l, htmlType, body, err); err != nil {
-			return nil, err
-		}
-		body, err = s.allJSON(l)
-		if err := add("/codes.json", l, jsonType, body, err); err != nil {
-			return nil, err
-		}
-		for _, c := range s.store.Codes() {
-			body, err := s.execute("code", s.codeView(l, c))
-			if err := add(codeURL(c.ID), l, htmlType, body, err); err != nil {
-				return nil, err
+	results := make([][]result, len(langs))
+	for i := range langs {
+		results[i] = make([]result, len(codes))
+	}
+	var wg sync.WaitGroup
+	tasks := make(chan [2]int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range tasks {
+				l, c := langs[t[0]], codes[t[1]]
+				r := &results[t[0]][t[1]]
+				r.page, r.json, r.side, r.api, r.err = s.prepareCode(l, c)
 			}
-			body, err = s.codeJSON(l, c)
-			if err := add(codeURL(c.ID)+".json", l, jsonType, body, err); err != nil {
-				return nil, err
+		}()
+	}
+	for i := range langs {
+		for j := range codes {
+			tasks <- [2]int{i, j}
+		}
+	}
+	close(tasks)
+	wg.Wait()
+
+	for i, l := range langs {
+		all := apiAll{Lang: l.Code}
+		for j, c := range codes {
+			r := results[i][j]
+			if r.err != nil {
+				return nil, r.err
 			}
-			b := s.base(l, codeURL(c.ID))
-			side, err := s.execute("compare", sideView{Base: b, Text: s.codeText(b, c)}, "side")
+			p.pages[pageKey{codeURL(c.ID), l.Code}] = r.page
+			p.pages[pageKey{codeURL(c.ID) + ".json", l.Code}] = r.json
+			p.sides[pageKey{c.ID, l.Code}] = r.side
+			all.Codes = append(all.Codes, r.api)
+		}
+		for path, render := range map[string]func() ([]byte, error){
+			"/":           func() ([]byte, error) { return s.execute("home", s.homeView(l)) },
+			"/codes":      func() ([]byte, error) { return s.execute("index", s.indexView(l)) },
+			"/codes.json": func() ([]byte, error) { return marshalJSON(all) },
+		} {
+			body, err := render()
 			if err != nil {
-				return nil, fmt.Errorf("rendering the compare text of %s in %s: %w", c.ID, l.Code, err)
+				return nil, fmt.Errorf("rendering %s in %s: %w", path, l.Code, err)
 			}
-			p.sides[pageKey{c.ID, l.Code}] = template.HTML(side)
+			ctype := htmlType
+			if strings.HasSuffix(path, ".json") {
+				ctype = jsonType
+			}
+			p.pages[pageKey{path, l.Code}] = newResponse(http.StatusOK, ctype, l.Code, cachePage, body)
 		}
 		for _, status := range errorStatuses {
 			body, err := s.execute("error", s.errorView(l, status))
@@ -81,6 +111,28 @@ func (s *Server) prepare() (*prepared, error) {
 		}
 	}
 	return p, nil
+}
+
+// prepareCode renders one code in one language: its page, its JSON and its
+// text for compare pages, all from one view.
+func (s *Server) prepareCode(l locale.Lang, c *content.Code) (page, js *response, side template.HTML, api apiCode, err error) {
+	v := s.codeView(l, c)
+	body, err := s.execute("code", v)
+	if err != nil {
+		return nil, nil, "", api, fmt.Errorf("rendering %s in %s: %w", codeURL(c.ID), l.Code, err)
+	}
+	api = s.apiCode(v)
+	jsonBody, err := marshalJSON(api)
+	if err != nil {
+		return nil, nil, "", api, fmt.Errorf("encoding %s.json in %s: %w", codeURL(c.ID), l.Code, err)
+	}
+	sideBody, err := s.execute("compare", sideView{Base: v.Base, Text: v.Text}, "side")
+	if err != nil {
+		return nil, nil, "", api, fmt.Errorf("rendering the compare text of %s in %s: %w", c.ID, l.Code, err)
+	}
+	return newResponse(http.StatusOK, htmlType, l.Code, cachePage, body),
+		newResponse(http.StatusOK, jsonType, l.Code, cachePage, jsonBody),
+		template.HTML(sideBody), api, nil
 }
 
 // execute renders a page template (the layout "base" unless another
@@ -103,13 +155,19 @@ func (s *Server) renderCompare(l locale.Lang, a, b *content.Code) (*response, er
 	sides := []template.HTML{s.pre.sides[pageKey{a.ID, l.Code}], s.pre.sides[pageKey{b.ID, l.Code}]}
 	var body []byte
 	var err error
+	// The JSON-LD is added here rather than in the views: the JSON API
+	// builds the same views and has no use for it.
 	if (a.Kind == content.Basic) != (b.Kind == content.Basic) {
-		body, err = s.execute("combo", s.comboView(l, a, b, sides))
+		v := s.comboView(l, a, b, sides)
+		v.JSONLD = s.jsonLD(v.Base, "TechArticle", nil)
+		body, err = s.execute("combo", v)
 	} else {
-		body, err = s.execute("compare", s.compareView(l, a, b, sides))
+		v := s.compareView(l, a, b, sides)
+		v.JSONLD = s.jsonLD(v.Base, "TechArticle", nil)
+		body, err = s.execute("compare", v)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("rendering %s in %s: %w", compareURL(a, b), l.Code, err)
 	}
-	return newResponse(http.StatusOK, htmlType, l.Code, cachePage, body), nil
+	return newResponse(http.StatusOK, htmlType, l.Code, cachePage, body).quick(), nil
 }

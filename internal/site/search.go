@@ -271,6 +271,6 @@ func (s *Server) searchView(l locale.Lang, q string, truncated bool) searchView 
 	}
 	b.Crumbs = []crumb{{Name: b.T("search_title"), URL: b.Link("/search")}}
 	v := searchView{Base: b, Query: q, Truncated: truncated, Examples: []string{"421", "5.7.26", "4.7", b.T("search_example_word")}}
-	v.Results = s.search.find(s, b, q)
+	v.Results = s.search().find(s, b, q)
 	return v
 }

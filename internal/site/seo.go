@@ -147,7 +147,7 @@ func (s *Server) compareSitemap(n int) (*response, error) {
 	if len(set.URLs) == 0 {
 		return nil, errNotFound
 	}
-	return newResponse(http.StatusOK, "application/xml; charset=utf-8", "", cacheShared, marshalXML(set)), nil
+	return newResponse(http.StatusOK, "application/xml; charset=utf-8", "", cacheShared, marshalXML(set)).quick(), nil
 }
 
 func (s *Server) serveSitemap(w http.ResponseWriter, r *http.Request) error {

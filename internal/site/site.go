@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -66,9 +67,12 @@ type Server struct {
 	locales *locale.Set
 	log     *slog.Logger
 	pages   map[string]*template.Template // by page name: "home", "code", …
+	ui      map[string]map[string]string  // plain UI strings by language, then id
+	chrome  map[string]chrome             // by language
 	assets  *assets
 	pre     *prepared
-	search  *searchIndex
+	// search is built on the first search: it is not needed to serve pages.
+	search func() *searchIndex
 	// compares holds compare pages, their JSON and the compare sitemaps,
 	// built on first request.
 	compares     *pageCache
@@ -113,18 +117,36 @@ func New(cfg Config) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("templates/%s.html: %w", name, err)
 		}
-		s.pages[name] = t
+		// A mistyped .UI.message_id fails the start instead of printing "<no value>".
+		s.pages[name] = t.Option("missingkey=error")
+	}
+	s.ui = map[string]map[string]string{}
+	for _, l := range cfg.Locales.Langs() {
+		s.ui[l.Code] = cfg.Locales.Translator(l).Plain()
 	}
 	var err error
 	if s.assets, err = loadAssets(cfg.Static); err != nil {
 		return nil, err
+	}
+	s.chrome = map[string]chrome{}
+	for _, l := range cfg.Locales.Langs() {
+		b := s.base(l, "/")
+		top, err := s.execute("error", b, "chrome-top")
+		if err != nil {
+			return nil, fmt.Errorf("templates/base.html: %w", err)
+		}
+		bottom, err := s.execute("error", b, "chrome-bottom")
+		if err != nil {
+			return nil, fmt.Errorf("templates/base.html: %w", err)
+		}
+		s.chrome[l.Code] = chrome{template.HTML(top), template.HTML(bottom)}
 	}
 	if s.pre, err = s.prepare(); err != nil {
 		return nil, err
 	}
 	s.sitemapIndex, s.sitemapCodes = s.sitemaps()
 	s.robotsTxt = s.robots()
-	s.search = newSearchIndex(s)
+	s.search = sync.OnceValue(func() *searchIndex { return newSearchIndex(s) })
 	s.handler = s.routes()
 	return s, nil
 }
@@ -265,6 +287,6 @@ func (s *Server) renderDynamic(w http.ResponseWriter, r *http.Request, page stri
 		s.serveError(w, r, http.StatusInternalServerError)
 		return
 	}
-	resp := newResponse(http.StatusOK, htmlType, l.Code, cachePage, body)
+	resp := newResponse(http.StatusOK, htmlType, l.Code, cachePage, body).quick()
 	resp.write(w, r, src == locale.FromQuery)
 }

@@ -26,11 +26,21 @@ type Base struct {
 	OGAlternates []string    // og:locale of the other languages
 	JSONLD       template.JS // schema.org data, already JSON-encoded
 	CSS, JS      string      // fingerprinted asset paths
-	Crumbs       []crumb     // breadcrumb trail after "All codes"; empty on the home page
-	NoIndex      bool        // search results and error pages stay out of search engines
+	Icon         string
+	Crumbs       []crumb // breadcrumb trail after "All codes"; empty on the home page
+	NoIndex      bool    // search results and error pages stay out of search engines
+	// UI holds the language's plain UI strings by message id, for the
+	// templates: a map index costs less than a method call per string.
+	UI map[string]string
+	// Chrome is the page frame that depends only on the language.
+	Chrome chrome
 
 	tr locale.Translator
 }
+
+// chrome is the start of the body up to the language switcher and the end
+// of the body from the footer on: the same on every page of a language.
+type chrome struct{ Top, Bottom template.HTML }
 
 type langLink struct {
 	Code, Name, URL string
@@ -73,8 +83,8 @@ type heading struct{ ID, Text, Href, Label string }
 // base builds the shared view data for the page at path in language l.
 func (s *Server) base(l locale.Lang, path string) Base {
 	b := Base{
-		Lang: l, Path: path, tr: s.locales.Translator(l),
-		CSS: s.assets.path("site.css"), JS: s.assets.path("site.js"),
+		Lang: l, Path: path, tr: s.locales.Translator(l), UI: s.ui[l.Code], Chrome: s.chrome[l.Code],
+		CSS: s.assets.path("site.css"), JS: s.assets.path("site.js"), Icon: s.assets.path("icon.svg"),
 		Canonical: s.cfg.BaseURL + path + "?lang=" + l.Code,
 	}
 	b.OGLocale = b.T("og_locale")
@@ -135,23 +145,28 @@ var headings = map[string]string{
 	"which":         "heading_which",
 }
 
+// codeText returns what a page shows of c, with its sections rendered
+// under their localized headings.
 func (s *Server) codeText(b Base, c *content.Code) codeText {
-	p, fallback := c.Page(b.Lang.Code)
-	class := "class_" + strconv.Itoa(c.Class)
-	if c.Kind != content.Basic {
-		class = "e" + class
-	}
-	t := codeText{
-		Code: c, Title: p.Title, Summary: p.Summary, Fallback: fallback,
-		URL:       b.Link(codeURL(c.ID)),
-		ClassName: b.T(class),
-		Next:      b.T("next_" + strconv.Itoa(c.Class)),
-	}
+	t := s.codeSummary(b, c)
+	p, _ := c.Page(b.Lang.Code)
 	for _, sec := range p.Sections {
 		h := b.T(headings[sec.ID])
-		t.Sections = append(t.Sections, section{ID: sec.ID, Heading: h, H: b.H(sec.ID, h), HTML: template.HTML(sec.HTML), Fallback: fallback})
+		t.Sections = append(t.Sections, section{ID: sec.ID, Heading: h, H: b.H(sec.ID, h), HTML: template.HTML(sec.HTML), Fallback: t.Fallback})
 	}
 	return t
+}
+
+// codeSummary is codeText without the sections: what a compare page's
+// frame needs, since the sections come pre-rendered.
+func (s *Server) codeSummary(b Base, c *content.Code) codeText {
+	p, fallback := c.Page(b.Lang.Code)
+	return codeText{
+		Code: c, Title: p.Title, Summary: p.Summary, Fallback: fallback,
+		URL:       b.Link(codeURL(c.ID)),
+		ClassName: className(b, c),
+		Next:      b.T("next_" + strconv.Itoa(c.Class)),
+	}
 }
 
 // IsBasic reports whether the text is about a basic reply code.

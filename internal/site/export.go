@@ -1,0 +1,217 @@
+package site
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Static export: the whole site as files, for any static host or CDN, and
+// for deploy/nginx.conf, which serves them under the same URLs as the
+// server. Layout:
+//
+//	<lang>/index.html, <lang>/codes.html, <lang>/codes.json
+//	<lang>/codes/421.html, <lang>/codes/421.json
+//	<lang>/compare/421-vs-556.html, <lang>/compare/421-vs-556.json
+//	<lang>/400.html, 404.html, 405.html, 500.html
+//	static/…, robots.txt, sitemap.xml, sitemap-*.xml
+//	redirects.map   canonical redirects, as an nginx map
+//	etags.map       the server's ETag of every file, as an nginx map
+//
+// Every file has .gz and .br siblings. With the default levels they are the
+// very bytes the server sends; MaxCompression trades that identity for
+// smaller files (gzip 9, brotli 11).
+
+// ExportOptions configures Export.
+type ExportOptions struct {
+	Dir            string
+	MaxCompression bool
+	Workers        int // default GOMAXPROCS
+}
+
+// ExportStats reports what Export wrote.
+type ExportStats struct {
+	Pages    int // HTML and JSON documents, counted once per language
+	Files    int // including compressed siblings, maps and assets
+	Bytes    int64
+	Duration time.Duration
+}
+
+// PagesPerSecond is the export's throughput.
+func (st ExportStats) PagesPerSecond() float64 {
+	return float64(st.Pages) / st.Duration.Seconds()
+}
+
+type exportJob struct {
+	name  string // path under Dir
+	page  bool   // counts as a page
+	build func() (*response, error)
+}
+
+// Export writes the site to opt.Dir.
+func (s *Server) Export(opt ExportOptions) (ExportStats, error) {
+	start := time.Now()
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan exportJob, 256)
+	var st ExportStats
+	var pages, files, bytes atomic.Int64
+	var etags sync.Map // file name -> quoted ETag
+	var firstErr error
+	var errOnce sync.Once
+	var wg sync.WaitGroup
+	for range opt.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				n, nb, err := s.exportOne(opt, j, &etags)
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+					continue
+				}
+				files.Add(int64(n))
+				bytes.Add(nb)
+				if j.page {
+					pages.Add(1)
+				}
+			}
+		}()
+	}
+	s.exportJobs(jobs)
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return st, firstErr
+	}
+	if err := s.writeRedirects(filepath.Join(opt.Dir, "redirects.map")); err != nil {
+		return st, err
+	}
+	if err := writeETags(filepath.Join(opt.Dir, "etags.map"), &etags); err != nil {
+		return st, err
+	}
+	st.Pages, st.Files, st.Bytes = int(pages.Load()), int(files.Load())+2, bytes.Load()
+	st.Duration = time.Since(start)
+	return st, nil
+}
+
+// exportJobs lists every file of the site.
+func (s *Server) exportJobs(jobs chan<- exportJob) {
+	ready := func(r *response) func() (*response, error) { return func() (*response, error) { return r, nil } }
+	for name, r := range s.assets.byName {
+		jobs <- exportJob{name: "static/" + name, build: ready(r)}
+	}
+	jobs <- exportJob{name: "robots.txt", build: ready(s.robotsTxt)}
+	jobs <- exportJob{name: "sitemap.xml", build: ready(s.sitemapIndex)}
+	jobs <- exportJob{name: "sitemap-codes.xml", build: ready(s.sitemapCodes)}
+	for n := 1; (n-1)*comparePerMap < s.pairs(); n++ {
+		jobs <- exportJob{name: "sitemap-compare-" + strconv.Itoa(n) + ".xml", build: func() (*response, error) { return s.compareSitemap(n) }}
+	}
+	for key, r := range s.pre.pages {
+		jobs <- exportJob{name: key.lang + exportPath(key.path), page: true, build: ready(r)}
+	}
+	for key, r := range s.pre.errors {
+		jobs <- exportJob{name: key.lang + "/" + key.path + ".html", build: ready(r)}
+	}
+	codes := s.store.Codes()
+	for _, l := range s.locales.Langs() {
+		for i, a := range codes {
+			for _, b := range codes[i+1:] {
+				path := compareURL(a, b)
+				jobs <- exportJob{name: l.Code + path + ".html", page: true, build: func() (*response, error) { return s.renderCompare(l, a, b) }}
+				jobs <- exportJob{name: l.Code + path + ".json", page: true, build: func() (*response, error) { return s.compareJSON(l, a, b) }}
+			}
+		}
+	}
+}
+
+// exportPath maps a page path to its file: "/" is index.html, a path
+// without an extension gets .html.
+func exportPath(path string) string {
+	switch {
+	case path == "/":
+		return "/index.html"
+	case strings.HasSuffix(path, ".json"):
+		return path
+	}
+	return path + ".html"
+}
+
+// exportOne writes one response and its compressed siblings.
+func (s *Server) exportOne(opt ExportOptions, j exportJob, etags *sync.Map) (files int, bytes int64, err error) {
+	r, err := j.build()
+	if err != nil {
+		return 0, 0, fmt.Errorf("export %s: %w", j.name, err)
+	}
+	var gz, br []byte
+	if opt.MaxCompression {
+		gz, br = gzipBytes(r.body, 9), brotliBytes(r.body, 11)
+	} else {
+		r.compress()
+		gz, br = r.gz, r.br
+	}
+	base := filepath.Join(opt.Dir, filepath.FromSlash(j.name))
+	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
+		return 0, 0, err
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{base, r.body}, {base + ".gz", gz}, {base + ".br", br}} {
+		if err := os.WriteFile(f.name, f.data, 0o644); err != nil {
+			return 0, 0, err
+		}
+		bytes += int64(len(f.data))
+	}
+	etags.Store("/"+j.name, strings.Trim(r.etag, `"`))
+	return 3, bytes, nil
+}
+
+// writeRedirects writes the canonical redirects the server computes, for
+// nginx: the short forms /421 and /5.7.26, comparisons in the wrong order
+// and a code compared with itself.
+func (s *Server) writeRedirects(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "# Generated by `smtpcodes export`: canonical redirects, as an nginx map body.")
+	codes := s.store.Codes()
+	for _, c := range codes {
+		fmt.Fprintf(w, "/%s %s;\n", c.ID, codeURL(c.ID))
+	}
+	for i, a := range codes {
+		fmt.Fprintf(w, "/compare/%s-vs-%s %s;\n", a.ID, a.ID, codeURL(a.ID))
+		for _, b := range codes[i+1:] {
+			fmt.Fprintf(w, "/compare/%s-vs-%s %s;\n", b.ID, a.ID, compareURL(a, b))
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// writeETags writes the server's ETag of every exported file, keyed by the
+// file's path, so nginx can send the same validators as the server.
+func writeETags(name string, etags *sync.Map) error {
+	var lines []string
+	etags.Range(func(k, v any) bool {
+		lines = append(lines, fmt.Sprintf("%s %s;", k, v))
+		return true
+	})
+	sort.Strings(lines)
+	body := "# Generated by `smtpcodes export`: the server's ETag of each file (identity encoding).\n" + strings.Join(lines, "\n") + "\n"
+	return os.WriteFile(name, []byte(body), 0o644)
+}

@@ -656,6 +656,8 @@ func TestBrowserAxe(t *testing.T) {
 		{"compare", "/compare/421-vs-556", http.StatusOK},
 		{"search", "/search?q=mailbox", http.StatusOK},
 		{"404", "/codes/999", http.StatusNotFound},
+		{"decode", "/decode?text=" + url.QueryEscape(postfixBounce), http.StatusOK},
+		{"combined", "/compare/550-vs-5.7.27", http.StatusOK},
 	}
 	for _, pg := range pages {
 		for _, lang := range browserLangs {

@@ -123,6 +123,7 @@ func (s *Server) codeView(l locale.Lang, c *content.Code) codeView {
 		}
 		v.Phases = append(v.Phases, b.T("phase_"+string(p)))
 	}
+	v.Timeline = timeline(b, timelineInput{c.ID, c.Phases})
 	for _, id := range c.SeenWith {
 		o, _ := s.store.Code(id)
 		v.SeenWith = append(v.SeenWith, s.codeLink(b, o))
@@ -167,6 +168,7 @@ func (s *Server) compareView(l locale.Lang, a, b *content.Code, sides []template
 		v.Summary = base.T("compare_summary_diff", append(names, "AClass", v.A.ClassName, "BClass", v.B.ClassName)...)
 	}
 	v.Description = v.Summary
+	v.Timeline = timeline(base, timelineInput{a.ID, a.Phases}, timelineInput{b.ID, b.Phases})
 	v.Rows = []compareRow{
 		{base.T("compare_row_meaning"), standardText(a), standardText(b)},
 		{base.T("compare_row_class"), v.A.ClassName, v.B.ClassName},
@@ -209,6 +211,7 @@ func (s *Server) comboView(l locale.Lang, basic, enhanced *content.Code, sides [
 	v.Title = b.T("compare_combo_title", names...)
 	v.Summary = b.T("compare_combo_summary", append(names, "Example", basic.ID+" "+enhanced.ID)...)
 	v.Description = v.Summary
+	v.Timeline = timeline(b, timelineInput{basic.ID, basic.Phases}, timelineInput{enhanced.ID, enhanced.Phases})
 	if basic.Class == enhanced.Class {
 		v.ClassNote = b.T("compare_combo_agree", "Class", v.Basic.ClassName)
 	} else {

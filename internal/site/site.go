@@ -84,7 +84,7 @@ type Server struct {
 }
 
 // pageNames are the page templates; each is parsed together with base.html.
-var pageNames = []string{"home", "index", "code", "compare", "combo", "search", "error"}
+var pageNames = []string{"home", "index", "code", "compare", "combo", "search", "decode", "error"}
 
 // CompareCacheBytes is the default byte budget of the compare page cache:
 // about 2,500 compare pages with their compressed variants (a page is
@@ -180,7 +180,15 @@ func (s *Server) routes() http.Handler {
 	r.Use(s.accessLog, s.recoverPanics, s.securityHeaders, throttle(s.cfg.MaxInFlight, s.cfg.Backlog), s.validInput, middleware.GetHead, s.negotiate)
 	r.NotFound(s.handle(s.serveShortForm))
 	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		w.Header().Set("Allow", "GET, HEAD")
+		switch r.URL.Path {
+		case "/decode":
+			w.Header().Set("Allow", "GET, HEAD, POST")
+		case "/api/decode":
+			w.Header().Set("Allow", "POST, OPTIONS")
+			return httpError{status: http.StatusMethodNotAllowed, json: true}
+		default:
+			w.Header().Set("Allow", "GET, HEAD")
+		}
 		return httpError{status: http.StatusMethodNotAllowed}
 	}))
 	r.Get("/", s.handle(s.serveHome))
@@ -191,6 +199,17 @@ func (s *Server) routes() http.Handler {
 	r.Get("/compare/{pair}", s.handle(s.serveCompare))
 	r.Get("/go", s.handle(s.serveGo))
 	r.Get("/search", s.handle(s.serveSearch))
+	r.Get("/decode", s.handle(s.serveDecode))
+	r.Post("/decode", s.handle(s.serveDecode))
+	r.Post("/api/decode", s.handle(s.serveDecodeAPI))
+	r.Options("/api/decode", func(w http.ResponseWriter, r *http.Request) {
+		// CORS preflight for JSON posts from other sites.
+		setCORS(w)
+		w.Header().Set("Access-Control-Allow-Methods", "POST")
+		w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+		w.Header().Set("Access-Control-Max-Age", "86400")
+		w.WriteHeader(http.StatusNoContent)
+	})
 	r.Get("/sitemap.xml", s.handle(s.serveSitemap))
 	r.Get("/sitemap-{name}.xml", s.handle(s.serveSitemap))
 	r.Get("/robots.txt", func(w http.ResponseWriter, r *http.Request) { s.robotsTxt.write(w, r, true) })

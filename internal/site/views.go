@@ -225,6 +225,7 @@ type codeView struct {
 	Defs     []defView
 	Phases   []string
 	AnyPhase bool
+	Timeline timelineView
 	SeenWith []codeLink
 	Related  []codeLink
 }
@@ -282,11 +283,12 @@ type defView struct {
 
 type compareView struct {
 	Base
-	H1      string
-	Summary string
-	A, B    codeText
-	Sides   []template.HTML // A's and B's pre-rendered texts
-	Rows    []compareRow
+	H1       string
+	Summary  string
+	Timeline timelineView
+	A, B     codeText
+	Sides    []template.HTML // A's and B's pre-rendered texts
+	Rows     []compareRow
 	// Note is the written note for the pair, when there is one.
 	Differences *section
 	Which       *section
@@ -296,6 +298,7 @@ type compareView struct {
 
 type comboView struct {
 	Base
+	Timeline        timelineView
 	H1, Summary     string
 	Basic, Enhanced codeText
 	Sides           []template.HTML

@@ -1,0 +1,330 @@
+package site
+
+import (
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"smtpcodes.dev/internal/content"
+	"smtpcodes.dev/internal/decode"
+	"smtpcodes.dev/internal/locale"
+)
+
+// The bounce decoder: /decode (a form, also GET ?text= for short texts that
+// support docs can link) and POST /api/decode. The pasted text is decoded
+// in memory and answered; it is never stored or logged (the access log has
+// the path, never the query or the body).
+
+// maxDecodeQuery bounds ?text=: links carry short examples, pastes are posted.
+const maxDecodeQuery = 4 << 10
+
+// maxDecodeBody bounds a posted form: the text may grow threefold when
+// percent-encoded (Japanese), plus the other fields.
+const maxDecodeBody = 3*decode.MaxInput + 4<<10
+
+type decodeView struct {
+	Base
+	Text     string
+	Posted   bool // the form was submitted (show results, even none)
+	TooLong  bool
+	Findings []findingView
+	Example  string // URL of a prefilled example
+}
+
+type findingView struct {
+	Title      string // "550 5.1.1"
+	Basic      *codeRef
+	Enhanced   *codeRef
+	Text       string
+	Verdict    string
+	VerdictKey string // "temporary", "permanent", "success": for styling
+	WhoActs    string
+	Command    string
+	Recipient  string
+	Host       string
+	Provider   string
+	Warnings   []string
+	Reuse      *reuseView // the provider's own meaning of the enhanced code
+	Timeline   timelineView
+}
+
+// codeRef is a code found in a bounce: linked when the site has its page.
+type codeRef struct {
+	ID, Title, URL string
+	Fallback       bool
+}
+
+var providerNames = map[string]string{"gmail": "Gmail", "microsoft": "Microsoft 365", "yahoo": "Yahoo"}
+
+func (s *Server) serveDecode(w http.ResponseWriter, r *http.Request) error {
+	l, src := langFrom(r.Context())
+	if src == locale.FromQuery && r.URL.Query().Has(chooseParam) {
+		s.setLangCookie(w, l)
+	}
+	v := decodeView{Base: s.base(l, "/decode")}
+	v.Title = v.UI["decode_title"] + " | " + v.UI["site_name"]
+	v.Description = v.UI["decode_intro"]
+	v.Crumbs = []crumb{{Name: v.UI["decode_title"], URL: v.Link("/decode")}}
+	v.Example = "/decode?lang=" + l.Code + "&text=" + url.QueryEscape(decodeExample)
+	status := http.StatusOK
+	switch r.Method {
+	case http.MethodPost:
+		v.NoIndex = true
+		text, err := readDecodeForm(w, r)
+		switch {
+		case errors.Is(err, errTooLong):
+			v.TooLong, status = true, http.StatusRequestEntityTooLarge
+		case err != nil:
+			return httpError{status: http.StatusBadRequest, err: err}
+		default:
+			v.Text, v.Posted = text, true
+		}
+	default:
+		if q := r.URL.Query(); q.Has("text") {
+			v.NoIndex = true
+			if len(q.Get("text")) > maxDecodeQuery {
+				v.TooLong, status = true, http.StatusRequestURITooLong
+			} else {
+				v.Text, v.Posted = q.Get("text"), true
+			}
+		}
+	}
+	if v.Posted {
+		for _, f := range decode.Decode(v.Text) {
+			v.Findings = append(v.Findings, s.findingView(v.Base, f))
+		}
+	}
+	body, err := s.execute("decode", v)
+	if err != nil {
+		return err
+	}
+	resp := newResponse(status, htmlType, l.Code, cacheNone, body).quick()
+	if !v.Posted && !v.TooLong {
+		resp.policy = cachePage // the empty form is the same for everyone
+	}
+	resp.write(w, r, src == locale.FromQuery)
+	return nil
+}
+
+var errTooLong = errors.New("text too long")
+
+// readDecodeForm reads the text field of a posted form, refusing bodies and
+// texts over the limits.
+func readDecodeForm(w http.ResponseWriter, r *http.Request) (string, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxDecodeBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return "", errTooLong
+		}
+		return "", err
+	}
+	text := r.PostForm.Get("text")
+	if len(text) > decode.MaxInput {
+		return "", errTooLong
+	}
+	return text, nil
+}
+
+// findingView explains one reply in the reader's language.
+func (s *Server) findingView(b Base, f decode.Finding) findingView {
+	v := findingView{
+		Title: strings.TrimSpace(f.Basic + " " + f.Enhanced), Text: f.Text,
+		Recipient: f.Recipient, Host: f.Host, Provider: providerNames[f.Provider],
+	}
+	var basic, enhanced *content.Code
+	if f.Basic != "" {
+		v.Basic, basic = s.ref(b, f.Basic)
+		if basic == nil {
+			v.Warnings = append(v.Warnings, b.T("decode_basic_unknown", "Code", f.Basic))
+		}
+	}
+	if f.Enhanced != "" {
+		v.Enhanced, enhanced = s.ref(b, f.Enhanced)
+		switch {
+		case enhanced == nil:
+			v.Warnings = append(v.Warnings, b.T("decode_enhanced_unknown", "Code", f.Enhanced))
+		case enhanced.Provider != nil:
+			v.Warnings = append(v.Warnings, b.T("provider_only_label", "Provider", enhanced.Provider.ProviderName))
+		}
+	}
+	if f.Mismatch {
+		v.Warnings = append(v.Warnings, b.T("decode_mismatch", "Basic", f.Basic, "Enhanced", f.Enhanced))
+	}
+	switch {
+	case f.Permanent:
+		v.Verdict, v.VerdictKey = b.UI["decode_permanent"], "permanent"
+	case f.Temporary:
+		v.Verdict, v.VerdictKey = b.UI["decode_temporary"], "temporary"
+	default:
+		v.Verdict, v.VerdictKey = b.UI["decode_success"], "success"
+	}
+	v.WhoActs = b.UI["act_"+whoActs(f)]
+	if f.Phase != "" {
+		v.Command = b.UI["phase_"+f.Phase]
+	}
+	// The provider's own meaning, when this provider sent the reply and
+	// documents the number differently from the registry.
+	if enhanced != nil {
+		for _, r := range enhanced.Reuses {
+			if r.Provider.Provider == f.Provider {
+				p, fallback := r.Page(b.Lang.Code)
+				rv := reuseView{Provider: r.Provider.ProviderName, Title: p.Title, Doc: r.Provider.Doc, Fallback: fallback}
+				if sec, ok := p.Section("meaning"); ok {
+					rv.HTML, rv.Text = template.HTML(sec.HTML), sec.Text
+				}
+				v.Reuse = &rv
+			}
+		}
+	}
+	// The timeline shows the step the bounce names, or else where the code
+	// can occur at all.
+	label := v.Title
+	switch {
+	case f.Phase != "":
+		v.Timeline = timeline(b, timelineInput{label, []content.Phase{content.Phase(f.Phase)}})
+		v.Timeline.Caption = b.UI["timeline_caption_finding"]
+	case basic != nil:
+		v.Timeline = timeline(b, timelineInput{label, basic.Phases})
+	case enhanced != nil:
+		v.Timeline = timeline(b, timelineInput{label, enhanced.Phases})
+	}
+	return v
+}
+
+// ref links a code the decoder found, if the site has a page for it.
+func (s *Server) ref(b Base, id string) (*codeRef, *content.Code) {
+	c, ok := s.store.Code(id)
+	if !ok {
+		return &codeRef{ID: id}, nil
+	}
+	p, fallback := c.Page(b.Lang.Code)
+	return &codeRef{ID: id, Title: p.Title, URL: b.Link(codeURL(id)), Fallback: fallback}, c
+}
+
+// whoActs says who has to do something about a reply, from its class and,
+// for failures, the subject of its enhanced code (RFC 3463 §3 says whose
+// control each subject is "assumed" to be under) or else its basic code.
+func whoActs(f decode.Finding) string {
+	switch {
+	case !f.Permanent && !f.Temporary:
+		return "none"
+	case f.Temporary && f.Enhanced != "4.2.2":
+		return "wait"
+	}
+	if f.Enhanced != "" {
+		switch strings.Split(f.Enhanced, ".")[1] {
+		case "1", "6":
+			return "sender"
+		case "2":
+			return "recipient"
+		case "3", "4":
+			return "receiving_admin"
+		case "5", "7":
+			return "sending_admin"
+		}
+	}
+	switch f.Basic {
+	case "550", "551", "553", "556", "521", "552":
+		return "sender"
+	case "530", "534", "535", "538", "523", "525":
+		return "sender_client"
+	}
+	return "sending_admin"
+}
+
+// apiFinding is one finding of POST /api/decode.
+type apiFinding struct {
+	Basic       string   `json:"basic,omitempty"`
+	Enhanced    string   `json:"enhanced,omitempty"`
+	Text        string   `json:"text"`
+	Command     string   `json:"command,omitempty"`
+	Phase       string   `json:"phase,omitempty"`
+	Recipient   string   `json:"recipient,omitempty"`
+	Host        string   `json:"host,omitempty"`
+	Provider    string   `json:"provider,omitempty"`
+	Outcome     string   `json:"outcome"` // "permanent", "temporary" or "success"
+	WhoActs     string   `json:"who_acts"`
+	Mismatch    bool     `json:"class_mismatch"`
+	Line        int      `json:"line"`
+	BasicURL    string   `json:"basic_url,omitempty"`    // empty when no RFC defines the code
+	EnhancedURL string   `json:"enhanced_url,omitempty"` // empty when neither the registry nor a provider defines it
+	Notes       []string `json:"notes"`
+}
+
+// serveDecodeAPI answers POST /api/decode. The text comes as a JSON object
+// {"text": "..."}, a form field text, or a plain-text body.
+func (s *Server) serveDecodeAPI(w http.ResponseWriter, r *http.Request) error {
+	setCORS(w)
+	l, _ := langFrom(r.Context())
+	r.Body = http.MaxBytesReader(w, r.Body, maxDecodeBody)
+	var text string
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var err error
+	switch mt {
+	case "application/json":
+		var in struct {
+			Text string `json:"text"`
+		}
+		err = json.NewDecoder(r.Body).Decode(&in)
+		text = in.Text
+	case "application/x-www-form-urlencoded", "multipart/form-data":
+		err = r.ParseMultipartForm(maxDecodeBody)
+		if errors.Is(err, http.ErrNotMultipart) {
+			err = nil
+		}
+		text = r.FormValue("text")
+	default:
+		var b []byte
+		b, err = io.ReadAll(r.Body)
+		text = string(b)
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig) || len(text) > decode.MaxInput:
+		return httpError{status: http.StatusRequestEntityTooLarge, json: true}
+	case err != nil:
+		return httpError{status: http.StatusBadRequest, json: true, err: err}
+	}
+	b := s.base(l, "/decode")
+	out := struct {
+		Lang     string       `json:"lang"`
+		Findings []apiFinding `json:"findings"`
+	}{Lang: l.Code, Findings: []apiFinding{}}
+	for _, f := range decode.Decode(text) {
+		v := s.findingView(b, f)
+		af := apiFinding{
+			Basic: f.Basic, Enhanced: f.Enhanced, Text: f.Text, Command: f.Command, Phase: f.Phase,
+			Recipient: f.Recipient, Host: f.Host, Provider: f.Provider, Outcome: v.VerdictKey,
+			WhoActs: whoActs(f), Mismatch: f.Mismatch, Line: f.Line, Notes: v.Warnings,
+		}
+		if v.Basic != nil && v.Basic.URL != "" {
+			af.BasicURL = s.cfg.BaseURL + v.Basic.URL
+		}
+		if v.Enhanced != nil && v.Enhanced.URL != "" {
+			af.EnhancedURL = s.cfg.BaseURL + v.Enhanced.URL
+		}
+		if af.Notes == nil {
+			af.Notes = []string{}
+		}
+		out.Findings = append(out.Findings, af)
+	}
+	body, err := marshalJSON(out)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", jsonType)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
+	return nil
+}
+
+// decodeExample is the prefilled example the page links to.
+const decodeExample = `Oct 14 09:12:03 mail postfix/smtp[2841]: 3F1A2C0D21: to=<bob@example.net>, relay=mx.example.net[198.51.100.7]:25, delay=1.2, dsn=5.1.1, status=bounced (host mx.example.net[198.51.100.7] said: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`

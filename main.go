@@ -53,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	secure := fl.Bool("https", os.Getenv("HTTPS") == "1", "the site is served over HTTPS (env HTTPS=1): Secure cookies and Strict-Transport-Security")
 	logFormat := fl.String("log-format", envOr("LOG_FORMAT", "text"), "log format: text or json (env LOG_FORMAT)")
 	drain := fl.Duration("drain", 5*time.Second, "on SIGTERM, how long /readyz answers 503 before the listener closes")
+	accessLog := fl.Bool("access-log", os.Getenv("ACCESS_LOG") != "0", "log one line per request (env ACCESS_LOG=0 turns it off)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	// garbage; collecting less often while it runs gets the server ready
 	// sooner (the steady state allocates little).
 	gc := debug.SetGCPercent(400)
-	handler, err := build(root, site.Config{BaseURL: *baseURL, Secure: *secure, Logger: logger, Ready: ready.Load})
+	handler, err := build(root, site.Config{BaseURL: *baseURL, Secure: *secure, Logger: logger, Ready: ready.Load, NoAccessLog: !*accessLog})
 	debug.SetGCPercent(gc)
 	if err != nil {
 		return err

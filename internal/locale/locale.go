@@ -136,6 +136,12 @@ func (s *Set) Lookup(v string) (Lang, bool) {
 	if v == "" || len(v) > maxValueLen {
 		return Lang{}, false
 	}
+	// The canonical codes are what nearly every request carries.
+	for _, l := range s.langs {
+		if v == l.Code {
+			return l, true
+		}
+	}
 	v = strings.ToLower(strings.ReplaceAll(v, "_", "-"))
 	if v == "jp" || strings.HasPrefix(v, "jp-") {
 		v = "ja" + strings.TrimPrefix(v, "jp")

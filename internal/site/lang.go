@@ -3,6 +3,8 @@ package site
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"smtpcodes.dev/internal/locale"
@@ -15,51 +17,91 @@ const cookieName = "lang"
 // stores the choice in the cookie. A ?lang link from someone's docs does not.
 const chooseParam = "choose"
 
-type langKey struct{}
-
-type langChoice struct {
-	lang   locale.Lang
-	source locale.Source
+// reqState is what the middleware learn about a request, shared through a
+// single context value so the hot path allocates one: the request id, the
+// language and how it was chosen, and whether the switcher sent it.
+type reqState struct {
+	id      string
+	lang    locale.Lang
+	source  locale.Source
+	langSet bool
+	choose  bool
 }
 
-func withLang(ctx context.Context, c langChoice) context.Context {
-	return context.WithValue(ctx, langKey{}, c)
+type stateKey struct{}
+
+func stateFrom(ctx context.Context) *reqState {
+	st, _ := ctx.Value(stateKey{}).(*reqState)
+	return st
+}
+
+// begin is the outermost middleware: it gives the request its state and id.
+func (s *Server) begin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &reqState{id: s.ids.next()}
+		w.Header()["X-Request-Id"] = []string{st.id}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
+	})
 }
 
 // langFrom returns the request's language and how it was chosen.
 func langFrom(ctx context.Context) (locale.Lang, locale.Source) {
-	c, _ := ctx.Value(langKey{}).(langChoice)
-	return c.lang, c.source
+	if st := stateFrom(ctx); st != nil {
+		return st.lang, st.source
+	}
+	return locale.Lang{}, locale.FromDefault
 }
 
-// negotiate resolves the request's language once and stores it in the
-// context. A response whose language did not come from the URL depends on
-// the cookie and Accept-Language, and says so in Vary.
+var varyLanguage = []string{"Accept-Language, Cookie"}
+
+// negotiate resolves the request's language once. A response whose
+// language did not come from the URL depends on the cookie and
+// Accept-Language, and says so in Vary.
 func (s *Server) negotiate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := s.requestLang(r, true)
-		if c.source != locale.FromQuery {
-			w.Header().Add("Vary", "Accept-Language, Cookie")
+		st := stateFrom(r.Context())
+		s.resolveLang(r, st, true)
+		if st.source != locale.FromQuery {
+			h := w.Header()
+			h["Vary"] = append(h["Vary"], varyLanguage...)
 		}
-		next.ServeHTTP(w, r.WithContext(withLang(r.Context(), c)))
+		next.ServeHTTP(w, r)
 	})
 }
 
-// requestLang negotiates the request's language, from its ?lang value only
-// when useQuery is set, and notes it for the access log.
-func (s *Server) requestLang(r *http.Request, useQuery bool) langChoice {
+// resolveLang negotiates the request's language into st, from its ?lang
+// value only when useQuery is set (not when the query is what is broken).
+func (s *Server) resolveLang(r *http.Request, st *reqState, useQuery bool) {
 	var query, cookie string
 	if useQuery {
-		query = r.URL.Query().Get("lang")
+		query, st.choose = queryParams(r.URL.RawQuery)
 	}
 	if c, err := r.Cookie(cookieName); err == nil {
 		cookie = c.Value
 	}
-	l, src := s.locales.Negotiate(query, cookie, r.Header.Get("Accept-Language"))
-	if rl := logFrom(r.Context()); rl != nil {
-		rl.lang, rl.langSource = l.Code, src.String()
+	st.lang, st.source = s.locales.Negotiate(query, cookie, r.Header.Get("Accept-Language"))
+	st.langSet = true
+}
+
+// queryParams reads the two parameters every request may carry, lang (its
+// first value) and choose, without building a url.Values map.
+func queryParams(raw string) (lang string, choose bool) {
+	langSeen := false
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		key, value, _ := strings.Cut(pair, "=")
+		switch key {
+		case "lang":
+			if !langSeen {
+				lang, _ = url.QueryUnescape(value)
+				langSeen = true
+			}
+		case chooseParam:
+			choose = true
+		}
 	}
-	return langChoice{l, src}
+	return lang, choose
 }
 
 // rememberChoice handles a request from the language switcher: it stores the
@@ -67,10 +109,11 @@ func (s *Server) requestLang(r *http.Request, useQuery bool) langChoice {
 // language (the fragment survives the redirect in the browser). canonical is
 // the page's path, built by the handler from validated parts only.
 func (s *Server) rememberChoice(w http.ResponseWriter, r *http.Request, canonical string) bool {
-	l, src := langFrom(r.Context())
-	if src != locale.FromQuery || !r.URL.Query().Has(chooseParam) {
+	st := stateFrom(r.Context())
+	if st == nil || st.source != locale.FromQuery || !st.choose {
 		return false
 	}
+	l := st.lang
 	s.setLangCookie(w, l)
 	http.Redirect(w, r, canonical+"?lang="+l.Code, http.StatusSeeOther)
 	return true

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -24,36 +23,31 @@ import (
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-// securityHeaders sets the headers every response carries.
-func (s *Server) securityHeaders(next http.Handler) http.Handler {
+// securityHeaders are set on every response. The values are shared,
+// read-only slices assigned under canonical keys: no per-request work.
+var securityHeaders = map[string][]string{
+	"Content-Security-Policy":    {contentSecurityPolicy},
+	"X-Content-Type-Options":     {"nosniff"},
+	"Referrer-Policy":            {"strict-origin-when-cross-origin"},
+	"X-Frame-Options":            {"DENY"},
+	"Permissions-Policy":         {"camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"},
+	"Cross-Origin-Opener-Policy": {"same-origin"},
+}
+
+var hsts = []string{"max-age=63072000; includeSubDomains"}
+
+// setSecurityHeaders sets the headers every response carries.
+func (s *Server) setSecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		for k, v := range securityHeaders {
+			h[k] = v
+		}
 		if s.cfg.Secure {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			h["Strict-Transport-Security"] = hsts
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// requestLog collects what the access log line needs from deeper layers
-// (the language is resolved after the log middleware runs).
-type requestLog struct {
-	id         string
-	lang       string
-	langSource string
-}
-
-type requestLogKey struct{}
-
-func logFrom(ctx context.Context) *requestLog {
-	rl, _ := ctx.Value(requestLogKey{}).(*requestLog)
-	return rl
 }
 
 // RequestIDs generates request ids: a random per-process prefix and a
@@ -84,10 +78,9 @@ const maxLoggedPath = 256
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rl := &requestLog{id: s.ids.next()}
-		w.Header().Set("X-Request-Id", rl.id)
+		st := stateFrom(r.Context())
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), requestLogKey{}, rl)))
+		next.ServeHTTP(ww, r)
 		route := ""
 		if rc := chi.RouteContext(r.Context()); rc != nil {
 			route = rc.RoutePattern()
@@ -100,16 +93,20 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
+		lang, source := "", ""
+		if st.langSet {
+			lang, source = st.lang.Code, st.source.String()
+		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("id", rl.id),
+			slog.String("id", st.id),
 			slog.String("method", r.Method),
 			slog.String("route", route),
 			slog.String("path", path),
 			slog.Int("status", status),
 			slog.Int("bytes", ww.BytesWritten()),
 			slog.Duration("duration", time.Since(start)),
-			slog.String("lang", rl.lang),
-			slog.String("lang_source", rl.langSource),
+			slog.String("lang", lang),
+			slog.String("lang_source", source),
 		)
 	})
 }
@@ -151,20 +148,20 @@ func cleanText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
+// cleanQuery accepts what url.ParseQuery accepts (no ";" separators, valid
+// percent-encoding) whose keys and values decode to clean text, without
+// building the map.
 func cleanQuery(raw string) bool {
-	if raw == "" {
-		return true
-	}
-	values, err := url.ParseQuery(raw)
-	if err != nil {
+	if strings.ContainsRune(raw, ';') {
 		return false
 	}
-	for k, vs := range values {
-		if !cleanText(k) {
-			return false
-		}
-		for _, v := range vs {
-			if !cleanText(v) {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		key, value, _ := strings.Cut(pair, "=")
+		for _, part := range [2]string{key, value} {
+			text, err := url.QueryUnescape(part)
+			if err != nil || !cleanText(text) {
 				return false
 			}
 		}

@@ -46,6 +46,21 @@ type response struct {
 	once sync.Once
 	gz   []byte
 	br   []byte
+
+	// Header values, made once and shared by every request: the hot path
+	// assigns them instead of formatting them.
+	hType, hLang []string
+	hIdentity    variantHeaders
+	hGzip, hBr   variantHeaders
+}
+
+type variantHeaders struct {
+	body         []byte
+	etag, length []string
+}
+
+func newVariantHeaders(body []byte, etag string) variantHeaders {
+	return variantHeaders{body: body, etag: []string{etag}, length: []string{strconv.Itoa(len(body))}}
 }
 
 // cachePolicy says how long and for whom a response may be cached.
@@ -66,10 +81,16 @@ const (
 
 func newResponse(status int, contentType, lang string, policy cachePolicy, body []byte) *response {
 	sum := sha256.Sum256(body)
-	return &response{
+	r := &response{
 		status: status, contentType: contentType, lang: lang, policy: policy, body: body,
 		etag: `"` + hex.EncodeToString(sum[:12]) + `"`, gzLevel: gzipLevel, brLevel: brotliLevel,
+		hType: []string{contentType},
 	}
+	if lang != "" {
+		r.hLang = []string{lang}
+	}
+	r.hIdentity = newVariantHeaders(body, r.etag)
+	return r
 }
 
 // quick marks a response built on a request: it is compressed with the
@@ -84,6 +105,8 @@ func (r *response) compress() {
 	r.once.Do(func() {
 		r.gz = gzipBytes(r.body, r.gzLevel)
 		r.br = brotliBytes(r.body, r.brLevel)
+		r.hGzip = newVariantHeaders(r.gz, strings.TrimSuffix(r.etag, `"`)+`.gz"`)
+		r.hBr = newVariantHeaders(r.br, strings.TrimSuffix(r.etag, `"`)+`.br"`)
 	})
 }
 
@@ -136,16 +159,32 @@ func brotliBytes(b []byte, level int) []byte {
 
 // variant returns the body for an encoding ("br", "gzip" or "") with its ETag.
 func (r *response) variant(enc string) (body []byte, etag string) {
+	v := r.headersFor(enc)
+	return v.body, v.etag[0]
+}
+
+func (r *response) headersFor(enc string) *variantHeaders {
 	switch enc {
 	case "br":
 		r.compress()
-		return r.br, strings.TrimSuffix(r.etag, `"`) + `.br"`
+		return &r.hBr
 	case "gzip":
 		r.compress()
-		return r.gz, strings.TrimSuffix(r.etag, `"`) + `.gz"`
+		return &r.hGzip
 	}
-	return r.body, r.etag
+	return &r.hIdentity
 }
+
+var (
+	varyEncoding = []string{"Accept-Encoding"}
+	encodingGzip = []string{"gzip"}
+	encodingBr   = []string{"br"}
+	ccImmutable  = []string{"public, max-age=31536000, immutable"}
+	ccPublic     = []string{"public, max-age=3600"}
+	ccPrivate    = []string{"private, max-age=3600"}
+	ccNoStore    = []string{"no-store"}
+	ccByPolicy   = map[cachePolicy][]string{cacheImmutable: ccImmutable, cacheShared: ccPublic, cacheNone: ccNoStore}
+)
 
 // write sends the response: the best encoding the client accepts, the
 // headers for caching, and 304 Not Modified when the client already has
@@ -155,46 +194,50 @@ func (r *response) write(w http.ResponseWriter, req *http.Request, explicit bool
 	if r.status == http.StatusOK || r.status == http.StatusNotFound {
 		enc = negotiateEncoding(req.Header.Get("Accept-Encoding"))
 	}
-	body, etag := r.variant(enc)
+	v := r.headersFor(enc)
 	h := w.Header()
-	h.Set("Content-Type", r.contentType)
-	if r.lang != "" {
-		h.Set("Content-Language", r.lang)
+	h["Content-Type"] = r.hType
+	if r.hLang != nil {
+		h["Content-Language"] = r.hLang
 	}
-	h.Add("Vary", "Accept-Encoding")
-	if enc != "" {
-		h.Set("Content-Encoding", enc)
+	if vary := h["Vary"]; vary == nil {
+		h["Vary"] = varyEncoding
+	} else {
+		h["Vary"] = append(vary, varyEncoding...)
 	}
-	h.Set("Cache-Control", r.cacheControl(explicit))
+	switch enc {
+	case "gzip":
+		h["Content-Encoding"] = encodingGzip
+	case "br":
+		h["Content-Encoding"] = encodingBr
+	}
+	h["Cache-Control"] = r.cacheControlHeader(explicit)
 	if r.status == http.StatusOK {
-		h.Set("ETag", etag)
-		if etagMatch(req.Header.Get("If-None-Match"), etag) {
-			h.Del("Content-Type")
+		h["Etag"] = v.etag
+		if etagMatch(req.Header.Get("If-None-Match"), v.etag[0]) {
+			delete(h, "Content-Type")
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = v.length
 	w.WriteHeader(r.status)
 	if req.Method != http.MethodHead {
-		w.Write(body)
+		w.Write(v.body)
 	}
 }
 
-func (r *response) cacheControl(explicit bool) string {
-	switch r.policy {
-	case cacheImmutable:
-		return "public, max-age=31536000, immutable"
-	case cacheShared:
-		return "public, max-age=3600"
-	case cacheNone:
-		return "no-store"
+func (r *response) cacheControlHeader(explicit bool) []string {
+	if cc, ok := ccByPolicy[r.policy]; ok {
+		return cc
 	}
 	if r.lang != "" && !explicit {
-		return "private, max-age=3600"
+		return ccPrivate
 	}
-	return "public, max-age=3600"
+	return ccPublic
 }
+
+func (r *response) cacheControl(explicit bool) string { return r.cacheControlHeader(explicit)[0] }
 
 // etagMatch implements the weak comparison RFC 9110 §13.1.2 prescribes for
 // If-None-Match: "*" or any listed tag equal to etag, ignoring W/.

@@ -55,6 +55,9 @@ type Config struct {
 	// MaxInFlight caps the requests served at once (default 512); up to
 	// Backlog more (default 2048) wait up to 5 s, the rest get 503.
 	MaxInFlight, Backlog int
+	// NoAccessLog turns the per-request log line off (errors are still
+	// logged).
+	NoAccessLog bool
 	// CompareCacheBytes is the byte budget of the cache of compare pages
 	// built on demand (default CompareCacheBytes).
 	CompareCacheBytes int
@@ -177,7 +180,11 @@ func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	// Outermost first: every response is logged and carries the security
 	// headers, whatever happens further in.
-	r.Use(s.accessLog, s.recoverPanics, s.securityHeaders, throttle(s.cfg.MaxInFlight, s.cfg.Backlog), s.validInput, middleware.GetHead, s.negotiate)
+	r.Use(s.begin)
+	if !s.cfg.NoAccessLog {
+		r.Use(s.accessLog)
+	}
+	r.Use(s.recoverPanics, s.setSecurityHeaders, throttle(s.cfg.MaxInFlight, s.cfg.Backlog), s.validInput, middleware.GetHead, s.negotiate)
 	r.NotFound(s.handle(s.serveShortForm))
 	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		switch r.URL.Path {
@@ -280,14 +287,17 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 
 // serveError sends the pre-rendered localized page for an error status.
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, status int) {
-	l, src := langFrom(r.Context())
-	if _, ok := r.Context().Value(langKey{}).(langChoice); !ok {
-		// Outside the negotiate middleware (a 400 for a broken URL, a
+	st := stateFrom(r.Context())
+	if st == nil {
+		st = &reqState{}
+	}
+	if !st.langSet {
+		// Before the negotiate middleware (a 400 for a broken URL, a
 		// panic): the query may be what is broken, so use only the cookie
 		// and Accept-Language.
-		c := s.requestLang(r, false)
-		l, src = c.lang, c.source
+		s.resolveLang(r, st, false)
 	}
+	l, src := st.lang, st.source
 	resp, ok := s.pre.errors[pageKey{strconv.Itoa(status), l.Code}]
 	if !ok {
 		resp = s.pre.errors[pageKey{"500", l.Code}]

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Load test: the Go server against nginx serving the static export of the
+# same site, with the same URL mix, side by side.
+#
+#   bench/load.sh                      # 3 rounds of 20 s each, after a 10 s warm-up
+#   ROUNDS=5 DURATION=30s bench/load.sh
+#
+# Each server gets one core (taskset -c 0; GOMAXPROCS=1 for Go, one worker
+# for nginx), wrk the other (taskset -c 1). The URL mix is every code page
+# and a random sample of compare pages, in both languages, requested in
+# random order with Accept-Encoding: gzip. Rounds alternate between the two
+# servers. A round counts only if every response was 2xx and no socket
+# error occurred. Loopback only; installs wrk, nginx and nginx's brotli
+# module from Debian when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+COMPARE_SAMPLE=${COMPARE_SAMPLE:-2000}
+GO_PORT=18080
+NGINX_PORT=18081
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx)
+[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || need+=(libnginx-mod-http-brotli-static)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+work=$(mktemp -d)
+# The export goes to tmpfs when there is one: this machine's disk makes
+# creating 200,000 files slow, which would measure the disk, not nginx.
+export_dir=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+chmod 755 "$export_dir" # nginx's workers run as www-data
+cleanup() {
+  [ -n "${go_pid:-}" ] && kill "$go_pid" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work" "$export_dir"
+}
+trap cleanup EXIT
+
+echo "== build and export"
+go build -o "$work/smtpcodes" .
+"$work/smtpcodes" -base-url "http://127.0.0.1:$NGINX_PORT" export "$export_dir"
+
+echo "== URL mix"
+{
+  (cd "$export_dir/en/codes" && ls *.html) | sed 's/\.html$//' | while read -r c; do
+    echo "/codes/$c?lang=en"; echo "/codes/$c?lang=ja"
+  done
+  (cd "$export_dir/en/compare" && ls *.html) | shuf -n "$COMPARE_SAMPLE" --random-source=<(yes) | sed 's/\.html$//' | while read -r p; do
+    echo "/compare/$p?lang=en"; echo "/compare/$p?lang=ja"
+  done
+} > "$work/urls.txt"
+echo "$(wc -l < "$work/urls.txt") URLs: $(grep -c '^/codes/' "$work/urls.txt") code pages, $(grep -c '^/compare/' "$work/urls.txt") compare pages"
+
+echo "== start both servers on core 0"
+# Access logs off on both sides (deploy/nginx.conf has access_log off).
+GOMAXPROCS=1 taskset -c 0 "$work/smtpcodes" -addr "127.0.0.1:$GO_PORT" -access-log=false 2>/dev/null &
+go_pid=$!
+mkdir -p "$work/nginx"
+cp deploy/nginx.conf deploy/page-headers.conf deploy/security-headers.conf "$work/nginx/"
+sed -i "s|/srv/smtpcodes|$export_dir|g; s|127.0.0.1:8081|127.0.0.1:$NGINX_PORT|; s|/tmp/smtpcodes-nginx.pid|$work/nginx.pid|" "$work/nginx/nginx.conf"
+taskset -c 0 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx-error.log"
+for _ in $(seq 200); do
+  curl -fs "http://127.0.0.1:$GO_PORT/readyz" >/dev/null && curl -fs "http://127.0.0.1:$NGINX_PORT/robots.txt" >/dev/null && break
+  sleep 0.05
+done
+
+curl -fs "http://127.0.0.1:$GO_PORT/readyz" >/dev/null || { echo "the Go server did not start"; exit 1; }
+curl -fs "http://127.0.0.1:$NGINX_PORT/robots.txt" >/dev/null || { echo "nginx did not start:"; tail -5 "$work/nginx-error.log"; exit 1; }
+
+rss() { awk '/VmRSS/ {printf "%.0f MB", $2/1024}' "/proc/$go_pid/status"; }
+
+echo "== warm-up: every URL once on both, then $WARMUP of load each"
+go run ./bench/fetch -base "http://127.0.0.1:$GO_PORT" -list "$work/urls.txt"
+go run ./bench/fetch -base "http://127.0.0.1:$NGINX_PORT" -list "$work/urls.txt"
+echo "server resident memory after every code page and $COMPARE_SAMPLE x 2 compare pages: $(rss)"
+
+run() { # name port duration urls
+  URLS=$4 taskset -c 1 wrk -t2 -c"$CONNECTIONS" -d"$3" --timeout 5s -s bench/load.lua "http://127.0.0.1:$2" | grep '^RESULT' | sed "s/^RESULT/$1/"
+}
+run go $GO_PORT "$WARMUP" "$work/urls.txt" >/dev/null
+run nginx $NGINX_PORT "$WARMUP" "$work/urls.txt" >/dev/null
+
+echo "== mixed URLs: $ROUNDS rounds of $DURATION, $CONNECTIONS connections, alternating"
+results=$work/results.txt
+for i in $(seq "$ROUNDS"); do
+  run go $GO_PORT "$DURATION" "$work/urls.txt" | tee -a "$results"
+  run nginx $NGINX_PORT "$DURATION" "$work/urls.txt" | tee -a "$results"
+  echo "   server resident memory: $(rss)"
+done
+
+echo "== single hot URL: $ROUNDS rounds of $DURATION"
+echo "/codes/421?lang=en" > "$work/hot.txt"
+for i in $(seq "$ROUNDS"); do
+  run go-hot $GO_PORT "$DURATION" "$work/hot.txt" | tee -a "$results"
+  run nginx-hot $NGINX_PORT "$DURATION" "$work/hot.txt" | tee -a "$results"
+done
+
+if grep -Ev 'non2xx=0 errors=0 ' "$results"; then
+  echo "FAIL: a round had non-2xx responses or socket errors (above); its figures are not trusted"
+  exit 1
+fi
+
+echo "== summary (median of rounds)"
+awk '
+  { name=$1; for (i=2; i<=NF; i++) { split($i, kv, "="); v[name, kv[1], ++n[name, kv[1]]] = kv[2] } names[name]=1 }
+  function median(name, key,   k, m, a, i, j, t) {
+    m = n[name, key]; for (i=1; i<=m; i++) a[i] = v[name, key, i]
+    for (i=1; i<=m; i++) for (j=i+1; j<=m; j++) if (a[j] < a[i]) { t=a[i]; a[i]=a[j]; a[j]=t }
+    return a[int((m+1)/2)]
+  }
+  END {
+    printf "%-10s %10s %10s %10s %10s\n", "", "req/s", "p50 ms", "p99 ms", "max ms"
+    split("go nginx go-hot nginx-hot", order, " ")
+    for (o=1; o<=4; o++) { s=order[o]; if (!(s in names)) continue
+      r[s]=median(s,"rps"); p99[s]=median(s,"p99")
+      printf "%-10s %10.0f %10.2f %10.2f %10.2f\n", s, r[s], median(s,"p50"), p99[s], median(s,"max") }
+    printf "\nmixed URLs:  server/nginx throughput %.2fx, p99 %.2fx\n", r["go"]/r["nginx"], p99["go"]/p99["nginx"]
+    printf "hot URL:     server/nginx throughput %.2fx, p99 %.2fx\n", r["go-hot"]/r["nginx-hot"], p99["go-hot"]/p99["nginx-hot"]
+  }' "$results"
+echo "server resident memory at the end: $(rss)"

@@ -1,0 +1,101 @@
+package site
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// Benchmarks of the three costs that matter:
+//
+//	go test -run '^$' -bench . -benchmem ./internal/site/
+
+// BenchmarkRenderCodePage renders one code page from its view: the work
+// done once per page and language at start-up.
+func BenchmarkRenderCodePage(b *testing.B) {
+	s := newTestServer(b, Config{})
+	l, _ := s.locales.Lookup("ja")
+	c, _ := s.store.Code("550")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.execute("code", s.codeView(l, c)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkComposeComparePage builds a compare page from the two codes'
+// pre-rendered texts: the work of a compare page's first request.
+func BenchmarkComposeComparePage(b *testing.B) {
+	s := newTestServer(b, Config{})
+	l, _ := s.locales.Lookup("ja")
+	x, _ := s.store.Code("421")
+	y, _ := s.store.Code("556")
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := s.renderCompare(l, x, y)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.compress()
+	}
+}
+
+// BenchmarkServeCachedPage serves a page that is already rendered and
+// compressed, through the whole middleware chain: the steady state.
+func BenchmarkServeCachedPage(b *testing.B) {
+	for _, target := range []string{"/codes/421?lang=ja", "/compare/421-vs-556?lang=en"} {
+		b.Run(target, func(b *testing.B) {
+			s := newTestServer(b, Config{})
+			s.Compress()
+			r := httptest.NewRequest("GET", target, nil)
+			r.Header.Set("Accept-Encoding", "gzip, br")
+			s.ServeHTTP(httptest.NewRecorder(), r) // builds the compare page once
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				s.ServeHTTP(w, r)
+			}
+			if w.status != http.StatusOK {
+				b.Fatalf("status %d", w.status)
+			}
+		})
+	}
+}
+
+// discardWriter is a ResponseWriter that keeps nothing, so the benchmark
+// measures the server, not a recorder.
+type discardWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *discardWriter) WriteHeader(status int)      { w.status = status }
+
+// Page weight: a code page must arrive in under 14 KB compressed (one TCP
+// initial window), the stylesheet in under 10 KB.
+func TestPageWeight(t *testing.T) {
+	s := newTestServer(t, Config{})
+	s.Compress()
+	largest, largestID := 0, ""
+	for key, r := range s.pre.pages {
+		if len(key.path) < 7 || key.path[:7] != "/codes/" || key.path[len(key.path)-5:] == ".json" {
+			continue
+		}
+		gz, _ := r.variant("gzip")
+		if len(gz) > largest {
+			largest, largestID = len(gz), key.path+"?lang="+key.lang
+		}
+	}
+	if largest >= 14<<10 {
+		t.Errorf("largest code page %s is %d bytes gzipped, over 14 KB", largestID, largest)
+	}
+	t.Logf("largest code page: %s, %d bytes gzipped", largestID, largest)
+	css, _ := s.assets.byName["site.css"].variant("gzip")
+	if len(css) >= 10<<10 {
+		t.Errorf("site.css is %d bytes gzipped, over 10 KB", len(css))
+	}
+}

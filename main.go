@@ -80,6 +80,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// A soft memory limit keeps the heap, and so the resident memory,
+	// under 256 MB: the live heap is about 100 MB, and without a limit the
+	// garbage collector lets the heap grow to twice that before it runs.
+	// GOMEMLIMIT in the environment overrides it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(200 << 20)
+	}
 	var ready atomic.Bool
 	// Start-up renders every page and allocates a lot of short-lived
 	// garbage; collecting less often while it runs gets the server ready

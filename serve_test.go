@@ -95,3 +95,50 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A client that sends its headers a byte at a time (slowloris) neither
+// blocks other clients nor keeps its connection past the header timeout.
+func TestSlowClientsDoNotStarveOthers(t *testing.T) {
+	logger := slog.New(slog.DiscardHandler)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newHTTPServer(newTestServer(t), logger)
+	go srv.Serve(ln)
+	defer srv.Close()
+	addr := ln.Addr().String()
+
+	var slow []net.Conn
+	for range 200 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Write([]byte("GET /codes/421 HTTP/1.1\r\nHost: x\r\nX-Slow: "))
+		slow = append(slow, c)
+	}
+	start := time.Now()
+	res, err := http.Get("http://" + addr + "/codes/421?lang=ja")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || time.Since(start) > 2*time.Second {
+		t.Errorf("with 200 slow clients, a normal request took %v (status %d)", time.Since(start), res.StatusCode)
+	}
+	// The server gives up on a slow client after the header timeout.
+	c := slow[0]
+	c.SetReadDeadline(time.Now().Add(readHeaderTimeout + 3*time.Second))
+	buf := make([]byte, 1)
+	for {
+		c.Write([]byte("a"))
+		if _, err := c.Read(buf); err != nil {
+			break // closed by the server (or a 408 then close)
+		}
+	}
+	if waited := time.Since(start); waited > readHeaderTimeout+2*time.Second {
+		t.Errorf("a slow client kept its connection for %v; the header timeout is %v", waited, readHeaderTimeout)
+	}
+}

@@ -19,7 +19,8 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
-COMPARE_SAMPLE=${COMPARE_SAMPLE:-2000}
+COMPARE_SAMPLE=${COMPARE_SAMPLE:-2000}   # pairs in the load mix (x 2 languages)
+MEMORY_SAMPLE=${MEMORY_SAMPLE:-5000}     # pairs fetched at the end, to measure memory (x 2 languages)
 GO_PORT=18080
 NGINX_PORT=18081
 
@@ -124,4 +125,14 @@ awk '
     printf "\nmixed URLs:  server/nginx throughput %.2fx, p99 %.2fx\n", r["go"]/r["nginx"], p99["go"]/p99["nginx"]
     printf "hot URL:     server/nginx throughput %.2fx, p99 %.2fx\n", r["go-hot"]/r["nginx-hot"], p99["go-hot"]/p99["nginx-hot"]
   }' "$results"
+echo "== memory: every code page and $MEMORY_SAMPLE x 2 compare pages requested"
+{
+  (cd "$export_dir/en/codes" && ls *.html) | sed 's/\.html$//' | while read -r c; do
+    echo "/codes/$c?lang=en"; echo "/codes/$c?lang=ja"
+  done
+  (cd "$export_dir/en/compare" && ls *.html) | shuf -n "$MEMORY_SAMPLE" --random-source=<(yes 1) | sed 's/\.html$//' | while read -r p; do
+    echo "/compare/$p?lang=en"; echo "/compare/$p?lang=ja"
+  done
+} > "$work/memory-urls.txt"
+go run ./bench/fetch -base "http://127.0.0.1:$GO_PORT" -list "$work/memory-urls.txt"
 echo "server resident memory at the end: $(rss)"

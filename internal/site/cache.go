@@ -35,7 +35,8 @@ func newPageCache(budget int) *pageCache {
 
 // get returns the cached response for key, building it with build on a
 // miss. The response's compressed variants are made before it is stored, so
-// its size is known and later hits do no compression.
+// its size is known and later hits do no compression; the identity body is
+// dropped (rebuilt from gzip for the rare client that takes neither).
 func (c *pageCache) get(key string, build func() (*response, error)) (*response, error) {
 	c.mu.Lock()
 	if e, ok := c.items[key]; ok {
@@ -50,7 +51,7 @@ func (c *pageCache) get(key string, build func() (*response, error)) (*response,
 		if err != nil {
 			return nil, err
 		}
-		resp.compress()
+		resp.compact()
 		c.put(key, resp)
 		return resp, nil
 	})

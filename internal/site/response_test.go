@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -156,7 +157,11 @@ func TestPageCache(t *testing.T) {
 	build := func(key string) func() (*response, error) {
 		return func() (*response, error) {
 			builds.Add(1)
-			return newResponse(200, htmlType, "en", cachePage, []byte(strings.Repeat(key, 20_000/len(key)))), nil
+			// Random bytes: the cache stores compressed variants, and
+			// these do not compress, so each entry costs about 40 KB.
+			body := make([]byte, 20_000)
+			rand.NewChaCha8([32]byte{byte(len(key)), key[len(key)-1]}).Read(body)
+			return newResponse(200, htmlType, "en", cachePage, body), nil
 		}
 	}
 	var wg sync.WaitGroup

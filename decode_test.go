@@ -128,16 +128,7 @@ func TestDecodePage(t *testing.T) {
 			if res.status != tt.status {
 				t.Fatalf("status %d, want %d", res.status, tt.status)
 			}
-			for _, s := range tt.want {
-				if !strings.Contains(res.body, s) {
-					t.Errorf("lacks %q", s)
-				}
-			}
-			for _, s := range tt.absent {
-				if strings.Contains(res.body, s) {
-					t.Errorf("contains %q", s)
-				}
-			}
+			checkBody(t, res.body, tt.want, tt.absent)
 			if res.header.Get("Cache-Control") != "no-store" {
 				t.Errorf("a decoded text is cacheable: %q", res.header.Get("Cache-Control"))
 			}

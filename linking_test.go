@@ -173,16 +173,7 @@ func TestSearch(t *testing.T) {
 					t.Errorf("first result %v, want %s", m, tt.wantFirst)
 				}
 			}
-			for _, s := range tt.want {
-				if !strings.Contains(res.body, s) {
-					t.Errorf("lacks %q", s)
-				}
-			}
-			for _, s := range tt.absent {
-				if strings.Contains(res.body, s) {
-					t.Errorf("contains %q", s)
-				}
-			}
+			checkBody(t, res.body, tt.want, tt.absent)
 			if !strings.Contains(res.body, `<meta name="robots" content="noindex">`) {
 				t.Error("search results are indexable")
 			}

@@ -126,16 +126,7 @@ func TestHTTP(t *testing.T) {
 					t.Errorf("Vary = %q, want Accept-Language, Cookie: %v", res.header.Values("Vary"), tt.wantVary)
 				}
 			}
-			for _, s := range tt.want {
-				if !strings.Contains(res.body, s) {
-					t.Errorf("body lacks %q", s)
-				}
-			}
-			for _, s := range tt.absent {
-				if strings.Contains(res.body, s) {
-					t.Errorf("body contains %q", s)
-				}
-			}
+			checkBody(t, res.body, tt.want, tt.absent)
 		})
 	}
 }
@@ -277,4 +268,20 @@ func siteConfig(secure bool) site.Config {
 
 func siteConfigReady(ready func() bool) site.Config {
 	return site.Config{BaseURL: "https://smtp.example", Ready: ready}
+}
+
+// checkBody reports every wanted string the body lacks and every absent one
+// it contains.
+func checkBody(t *testing.T, body string, want, absent []string) {
+	t.Helper()
+	for _, s := range want {
+		if !strings.Contains(body, s) {
+			t.Errorf("body lacks %q", s)
+		}
+	}
+	for _, s := range absent {
+		if strings.Contains(body, s) {
+			t.Errorf("body contains %q", s)
+		}
+	}
 }

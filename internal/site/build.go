@@ -124,6 +124,12 @@ func (s *Server) codeView(l locale.Lang, c *content.Code) codeView {
 		v.Phases = append(v.Phases, b.T("phase_"+string(p)))
 	}
 	v.Timeline = timeline(b, timelineInput{c.ID, c.Phases})
+	switch {
+	case c.Kind == content.Basic:
+		v.SeenWithHeading = b.UI["heading_seen_with_enhanced"]
+	case len(c.SeenWith) > 0:
+		v.SeenWithHeading = b.UI["heading_seen_with_basic"]
+	}
 	for _, id := range c.SeenWith {
 		o, _ := s.store.Code(id)
 		v.SeenWith = append(v.SeenWith, s.codeLink(b, o))
@@ -204,7 +210,7 @@ func (s *Server) compareView(l locale.Lang, a, b *content.Code, sides []template
 func (s *Server) comboView(l locale.Lang, basic, enhanced *content.Code, sides []template.HTML) comboView {
 	path := compareURL(basic, enhanced)
 	b := s.base(l, path)
-	v := comboView{Base: b, Basic: s.codeSummary(b, basic), Enhanced: s.codeSummary(b, enhanced), Sides: sides}
+	v := comboView{Base: b, A: s.codeSummary(b, basic), B: s.codeSummary(b, enhanced), Sides: sides}
 	v.Crumbs = []crumb{{Name: basic.ID + " / " + enhanced.ID, URL: b.Link(path)}}
 	names := []any{"Basic", basic.ID, "Enhanced", enhanced.ID}
 	v.H1 = b.T("compare_combo_h1", names...)
@@ -213,9 +219,9 @@ func (s *Server) comboView(l locale.Lang, basic, enhanced *content.Code, sides [
 	v.Description = v.Summary
 	v.Timeline = timeline(b, timelineInput{basic.ID, basic.Phases}, timelineInput{enhanced.ID, enhanced.Phases})
 	if basic.Class == enhanced.Class {
-		v.ClassNote = b.T("compare_combo_agree", "Class", v.Basic.ClassName)
+		v.ClassNote = b.T("compare_combo_agree", "Class", v.A.ClassName)
 	} else {
-		v.ClassNote = b.T("compare_combo_disagree", append(names, "BClass", v.Basic.ClassName, "EClass", v.Enhanced.ClassName)...)
+		v.ClassNote = b.T("compare_combo_disagree", append(names, "BClass", v.A.ClassName, "EClass", v.B.ClassName)...)
 	}
 	if e := enhanced.Registry; e != nil {
 		id := "compare_combo_registry_no"
@@ -227,7 +233,7 @@ func (s *Server) comboView(l locale.Lang, basic, enhanced *content.Code, sides [
 	v.Rows = []compareRow{
 		{b.T("compare_row_role"), b.T("role_basic"), b.T("role_enhanced")},
 		{b.T("compare_row_meaning"), standardText(basic), standardText(enhanced)},
-		{b.T("compare_row_class"), v.Basic.ClassName, v.Enhanced.ClassName},
+		{b.T("compare_row_class"), v.A.ClassName, v.B.ClassName},
 		{b.T("compare_row_rfc"), refList(basic), refList(enhanced)},
 	}
 	return v

@@ -227,7 +227,10 @@ type codeView struct {
 	AnyPhase bool
 	Timeline timelineView
 	SeenWith []codeLink
-	Related  []codeLink
+	// SeenWithHeading names the list of codes of the other kind; empty
+	// when the section is left out (an enhanced code with none).
+	SeenWithHeading string
+	Related         []codeLink
 }
 
 // reuseView shows a provider's own meaning beside the registry's.
@@ -298,13 +301,13 @@ type compareView struct {
 
 type comboView struct {
 	Base
-	Timeline        timelineView
-	H1, Summary     string
-	Basic, Enhanced codeText
-	Sides           []template.HTML
-	ClassNote       string
-	RegistryNote    string
-	Rows            []compareRow
+	Timeline     timelineView
+	H1, Summary  string
+	A, B         codeText // the basic code and the enhanced code
+	Sides        []template.HTML
+	ClassNote    string
+	RegistryNote string
+	Rows         []compareRow
 }
 
 type compareRow struct {

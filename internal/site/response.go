@@ -114,45 +114,50 @@ func (r *response) compress() {
 // size is the memory the response holds, for the cache's byte budget.
 func (r *response) size() int { return len(r.body) + len(r.gz) + len(r.br) + 256 }
 
-// Encoders are pooled: setting one up costs more than compressing a page.
-var (
-	gzipPools = map[int]*sync.Pool{
-		gzipLevel:      {New: func() any { w, _ := gzip.NewWriterLevel(nil, gzipLevel); return w }},
-		quickGzipLevel: {New: func() any { w, _ := gzip.NewWriterLevel(nil, quickGzipLevel); return w }},
-	}
-	brotliPools = map[int]*sync.Pool{
-		brotliLevel:      {New: func() any { return brotli.NewWriterLevel(nil, brotliLevel) }},
-		quickBrotliLevel: {New: func() any { return brotli.NewWriterLevel(nil, quickBrotliLevel) }},
-	}
-)
-
-func gzipBytes(b []byte, level int) []byte {
-	var buf bytes.Buffer
-	buf.Grow(len(b)/3 + 64)
-	var w *gzip.Writer
-	if pool, ok := gzipPools[level]; ok {
-		w = pool.Get().(*gzip.Writer)
-		defer pool.Put(w)
-		w.Reset(&buf)
-	} else {
-		w, _ = gzip.NewWriterLevel(&buf, level) // the level is a valid constant
-	}
-	w.Write(b)
-	w.Close()
-	return buf.Bytes()
+// encoder is what gzip and brotli writers have in common.
+type encoder interface {
+	io.WriteCloser
+	Reset(io.Writer)
 }
 
-func brotliBytes(b []byte, level int) []byte {
+func newGzip(level int) encoder {
+	w, _ := gzip.NewWriterLevel(nil, level) // the levels are valid constants
+	return w
+}
+
+func newBrotli(level int) encoder { return brotli.NewWriterLevel(nil, level) }
+
+// Encoders are pooled per level: setting one up costs more than
+// compressing a page.
+var (
+	gzipPools   = encoderPools(newGzip, gzipLevel, quickGzipLevel)
+	brotliPools = encoderPools(newBrotli, brotliLevel, quickBrotliLevel)
+)
+
+func encoderPools(newEncoder func(int) encoder, levels ...int) map[int]*sync.Pool {
+	pools := map[int]*sync.Pool{}
+	for _, level := range levels {
+		pools[level] = &sync.Pool{New: func() any { return newEncoder(level) }}
+	}
+	return pools
+}
+
+func gzipBytes(b []byte, level int) []byte   { return encode(b, level, gzipPools, newGzip) }
+func brotliBytes(b []byte, level int) []byte { return encode(b, level, brotliPools, newBrotli) }
+
+// encode compresses b with a pooled encoder of the level, or a new one for
+// a level that is not pooled (the export's maximum levels).
+func encode(b []byte, level int, pools map[int]*sync.Pool, newEncoder func(int) encoder) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(b)/3 + 64)
-	var w *brotli.Writer
-	if pool, ok := brotliPools[level]; ok {
-		w = pool.Get().(*brotli.Writer)
+	var w encoder
+	if pool, ok := pools[level]; ok {
+		w = pool.Get().(encoder)
 		defer pool.Put(w)
-		w.Reset(&buf)
 	} else {
-		w = brotli.NewWriterLevel(&buf, level)
+		w = newEncoder(level)
 	}
+	w.Reset(&buf)
 	w.Write(b)
 	w.Close()
 	return buf.Bytes()

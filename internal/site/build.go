@@ -116,13 +116,6 @@ func (s *Server) codeView(l locale.Lang, c *content.Code) codeView {
 			v.Defs = append(v.Defs, defView{Context: entry, Ref: ref.String()})
 		}
 	}
-	for _, p := range c.Phases {
-		if p == content.Any {
-			v.AnyPhase = true
-			continue
-		}
-		v.Phases = append(v.Phases, b.T("phase_"+string(p)))
-	}
 	v.Timeline = timeline(b, timelineInput{c.ID, c.Phases})
 	switch {
 	case c.Kind == content.Basic:

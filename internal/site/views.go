@@ -223,8 +223,6 @@ type codeView struct {
 	Reuses         []reuseView
 
 	Defs     []defView
-	Phases   []string
-	AnyPhase bool
 	Timeline timelineView
 	SeenWith []codeLink
 	// SeenWithHeading names the list of codes of the other kind; empty

@@ -58,6 +58,12 @@ type exportJob struct {
 
 // Export writes the site to opt.Dir.
 func (s *Server) Export(opt ExportOptions) (ExportStats, error) {
+	return s.export(opt, nil)
+}
+
+// export writes the files keep accepts (all when keep is nil) and both
+// maps in full; tests export a sample of the comparisons with it.
+func (s *Server) export(opt ExportOptions, keep func(name string) bool) (ExportStats, error) {
 	start := time.Now()
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
@@ -74,6 +80,9 @@ func (s *Server) Export(opt ExportOptions) (ExportStats, error) {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
+				if keep != nil && !keep(j.name) {
+					continue
+				}
 				n, nb, err := s.exportOne(opt, j, &etags)
 				if err != nil {
 					errOnce.Do(func() { firstErr = err })

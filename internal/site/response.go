@@ -222,10 +222,9 @@ var (
 // headers for caching, and 304 Not Modified when the client already has
 // it. explicit says whether the URL chose the language (?lang).
 func (r *response) write(w http.ResponseWriter, req *http.Request, explicit bool) {
-	enc := ""
-	if r.status == http.StatusOK || r.status == http.StatusNotFound {
-		enc = negotiateEncoding(req.Header.Get("Accept-Encoding"))
-	}
+	// Error pages are compressed too: the export has .gz and .br siblings
+	// for them, and nginx sends those.
+	enc := negotiateEncoding(req.Header.Get("Accept-Encoding"))
 	v := r.headersFor(enc)
 	h := w.Header()
 	h["Content-Type"] = r.hType

@@ -4,6 +4,7 @@
 #
 #   bench/load.sh                      # 3 rounds of 20 s each, after a 10 s warm-up
 #   ROUNDS=5 DURATION=30s bench/load.sh
+#   CEILING=1 bench/load.sh            # also bench/ceiling on net/http and on fasthttp
 #
 # Each server gets one core (taskset -c 0; GOMAXPROCS=1 for Go, one worker
 # for nginx), wrk the other (taskset -c 1). The URL mix is every code page
@@ -12,6 +13,12 @@
 # servers. A round counts only if every response was 2xx and no socket
 # error occurred. Loopback only; installs wrk, nginx and nginx's brotli
 # module from Debian when they are missing.
+#
+# With CEILING=1, two more servers join the rounds: bench/ceiling, which
+# serves the same gzipped pages from memory and does nothing else, once on
+# net/http ("nethttp-min") and once on fasthttp ("fasthttp-min"). They show
+# how much of the gap to nginx is the site's own request path and how much
+# is the HTTP stack under it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +30,9 @@ COMPARE_SAMPLE=${COMPARE_SAMPLE:-2000}   # pairs in the load mix (x 2 languages)
 MEMORY_SAMPLE=${MEMORY_SAMPLE:-5000}     # pairs fetched at the end, to measure memory (x 2 languages)
 GO_PORT=18080
 NGINX_PORT=18081
+NETHTTP_PORT=18082
+FASTHTTP_PORT=18083
+CEILING=${CEILING:-}
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
@@ -38,7 +48,7 @@ work=$(mktemp -d)
 export_dir=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 chmod 755 "$export_dir" # nginx's workers run as www-data
 cleanup() {
-  [ -n "${go_pid:-}" ] && kill "$go_pid" 2>/dev/null || true
+  for pid in ${go_pid:-} ${ceiling_pids:-}; do kill "$pid" 2>/dev/null || true; done
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   rm -rf "$work" "$export_dir"
 }
@@ -59,7 +69,7 @@ echo "== URL mix"
 } > "$work/urls.txt"
 echo "$(wc -l < "$work/urls.txt") URLs: $(grep -c '^/codes/' "$work/urls.txt") code pages, $(grep -c '^/compare/' "$work/urls.txt") compare pages"
 
-echo "== start both servers on core 0"
+echo "== start the servers on core 0"
 # Access logs off on both sides (deploy/nginx.conf has access_log off).
 GOMAXPROCS=1 taskset -c 0 "$work/smtpcodes" -addr "127.0.0.1:$GO_PORT" -access-log=false 2>/dev/null &
 go_pid=$!
@@ -75,6 +85,19 @@ done
 curl -fs "http://127.0.0.1:$GO_PORT/readyz" >/dev/null || { echo "the Go server did not start"; exit 1; }
 curl -fs "http://127.0.0.1:$NGINX_PORT/robots.txt" >/dev/null || { echo "nginx did not start:"; tail -5 "$work/nginx-error.log"; exit 1; }
 
+servers=("go $GO_PORT" "nginx $NGINX_PORT")
+if [ -n "$CEILING" ]; then
+  (cd bench/ceiling && go build -o "$work/ceiling" .)
+  ceiling_pids=""
+  for stack in nethttp fasthttp; do
+    port=$NETHTTP_PORT; [ $stack = fasthttp ] && port=$FASTHTTP_PORT
+    GOMAXPROCS=1 taskset -c 0 "$work/ceiling" -stack $stack -addr "127.0.0.1:$port" -dir "$export_dir" -list "$work/urls.txt" &
+    ceiling_pids="$ceiling_pids $!"
+    servers+=("$stack-min $port")
+    for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port$(head -1 "$work/urls.txt")" && break; sleep 0.05; done
+  done
+fi
+
 rss() { awk '/VmRSS/ {printf "%.0f MB", $2/1024}' "/proc/$go_pid/status"; }
 
 echo "== warm-up: every URL once on both, then $WARMUP of load each"
@@ -85,22 +108,28 @@ echo "server resident memory after every code page and $COMPARE_SAMPLE x 2 compa
 run() { # name port duration urls
   URLS=$4 taskset -c 1 wrk -t2 -c"$CONNECTIONS" -d"$3" --timeout 5s -s bench/load.lua "http://127.0.0.1:$2" | grep '^RESULT' | sed "s/^RESULT/$1/"
 }
-run go $GO_PORT "$WARMUP" "$work/urls.txt" >/dev/null
-run nginx $NGINX_PORT "$WARMUP" "$work/urls.txt" >/dev/null
+for s in "${servers[@]}"; do
+  set -- $s
+  run "$1" "$2" "$WARMUP" "$work/urls.txt" >/dev/null
+done
 
 echo "== mixed URLs: $ROUNDS rounds of $DURATION, $CONNECTIONS connections, alternating"
 results=$work/results.txt
 for i in $(seq "$ROUNDS"); do
-  run go $GO_PORT "$DURATION" "$work/urls.txt" | tee -a "$results"
-  run nginx $NGINX_PORT "$DURATION" "$work/urls.txt" | tee -a "$results"
+  for s in "${servers[@]}"; do
+    set -- $s
+    run "$1" "$2" "$DURATION" "$work/urls.txt" | tee -a "$results"
+  done
   echo "   server resident memory: $(rss)"
 done
 
 echo "== single hot URL: $ROUNDS rounds of $DURATION"
 echo "/codes/421?lang=en" > "$work/hot.txt"
 for i in $(seq "$ROUNDS"); do
-  run go-hot $GO_PORT "$DURATION" "$work/hot.txt" | tee -a "$results"
-  run nginx-hot $NGINX_PORT "$DURATION" "$work/hot.txt" | tee -a "$results"
+  for s in "${servers[@]}"; do
+    set -- $s
+    run "$1-hot" "$2" "$DURATION" "$work/hot.txt" | tee -a "$results"
+  done
 done
 
 if grep -Ev 'non2xx=0 errors=0 ' "$results"; then
@@ -117,13 +146,12 @@ awk '
     return a[int((m+1)/2)]
   }
   END {
-    printf "%-10s %10s %10s %10s %10s\n", "", "req/s", "p50 ms", "p99 ms", "max ms"
-    split("go nginx go-hot nginx-hot", order, " ")
-    for (o=1; o<=4; o++) { s=order[o]; if (!(s in names)) continue
-      r[s]=median(s,"rps"); p99[s]=median(s,"p99")
-      printf "%-10s %10.0f %10.2f %10.2f %10.2f\n", s, r[s], median(s,"p50"), p99[s], median(s,"max") }
-    printf "\nmixed URLs:  server/nginx throughput %.2fx, p99 %.2fx\n", r["go"]/r["nginx"], p99["go"]/p99["nginx"]
-    printf "hot URL:     server/nginx throughput %.2fx, p99 %.2fx\n", r["go-hot"]/r["nginx-hot"], p99["go-hot"]/p99["nginx-hot"]
+    printf "%-17s %10s %10s %10s %10s %14s %10s\n", "", "req/s", "p50 ms", "p99 ms", "max ms", "req/s : nginx", "p99 : nginx"
+    n_order = split("go nethttp-min fasthttp-min nginx go-hot nethttp-min-hot fasthttp-min-hot nginx-hot", order, " ")
+    for (o=1; o<=n_order; o++) { s=order[o]; if (s in names) { r[s]=median(s,"rps"); p99[s]=median(s,"p99") } }
+    for (o=1; o<=n_order; o++) { s=order[o]; if (!(s in names)) continue
+      ref = (s ~ /-hot$/) ? "nginx-hot" : "nginx"
+      printf "%-17s %10.0f %10.2f %10.2f %10.2f %13.2fx %9.2fx\n", s, r[s], median(s,"p50"), p99[s], median(s,"max"), r[s]/r[ref], p99[s]/p99[ref] }
   }' "$results"
 echo "== memory: every code page and $MEMORY_SAMPLE x 2 compare pages requested"
 {

@@ -11,7 +11,8 @@
 # and a random sample of compare pages, in both languages, requested in
 # random order with Accept-Encoding: gzip. Rounds alternate between the two
 # servers. A round counts only if every response was 2xx and no socket
-# error occurred. Loopback only; installs wrk, nginx and nginx's brotli
+# error occurred. Besides wrk's figures, each round reports the server's
+# CPU time per request, in user space and in the kernel (/proc/PID/stat). Loopback only; installs wrk, nginx and nginx's brotli
 # module from Debian when they are missing.
 #
 # With CEILING=1, two more servers join the rounds: bench/ceiling, which
@@ -49,7 +50,12 @@ export_dir=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 chmod 755 "$export_dir" # nginx's workers run as www-data
 cleanup() {
   for pid in ${go_pid:-} ${ceiling_pids:-}; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  if [ -f "$work/nginx.pid" ]; then
+    pid=$(cat "$work/nginx.pid")
+    kill "$pid" 2>/dev/null || true
+    # nginx removes its pid file as it exits: wait, then remove $work.
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
   rm -rf "$work" "$export_dir"
 }
 trap cleanup EXIT
@@ -85,7 +91,8 @@ done
 curl -fs "http://127.0.0.1:$GO_PORT/readyz" >/dev/null || { echo "the Go server did not start"; exit 1; }
 curl -fs "http://127.0.0.1:$NGINX_PORT/robots.txt" >/dev/null || { echo "nginx did not start:"; tail -5 "$work/nginx-error.log"; exit 1; }
 
-servers=("go $GO_PORT" "nginx $NGINX_PORT")
+# name, port and the pid whose CPU time is measured (nginx: its one worker).
+servers=("go $GO_PORT $go_pid" "nginx $NGINX_PORT $(pgrep -P "$(cat "$work/nginx.pid")")")
 if [ -n "$CEILING" ]; then
   (cd bench/ceiling && go build -o "$work/ceiling" .)
   ceiling_pids=""
@@ -93,7 +100,7 @@ if [ -n "$CEILING" ]; then
     port=$NETHTTP_PORT; [ $stack = fasthttp ] && port=$FASTHTTP_PORT
     GOMAXPROCS=1 taskset -c 0 "$work/ceiling" -stack $stack -addr "127.0.0.1:$port" -dir "$export_dir" -list "$work/urls.txt" &
     ceiling_pids="$ceiling_pids $!"
-    servers+=("$stack-min $port")
+    servers+=("$stack-min $port $!")
     for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port$(head -1 "$work/urls.txt")" && break; sleep 0.05; done
   done
 fi
@@ -105,12 +112,25 @@ go run ./bench/fetch -base "http://127.0.0.1:$GO_PORT" -list "$work/urls.txt"
 go run ./bench/fetch -base "http://127.0.0.1:$NGINX_PORT" -list "$work/urls.txt"
 echo "server resident memory after every code page and $COMPARE_SAMPLE x 2 compare pages: $(rss)"
 
-run() { # name port duration urls
-  URLS=$4 taskset -c 1 wrk -t2 -c"$CONNECTIONS" -d"$3" --timeout 5s -s bench/load.lua "http://127.0.0.1:$2" | grep '^RESULT' | sed "s/^RESULT/$1/"
+# run prints wrk's RESULT line for one server under its name, with the
+# server's CPU time per request, in user space and in the kernel, from
+# /proc/PID/stat.
+cputime() { awk '{print $14, $15}' "/proc/$1/stat"; }
+run() { # name port duration urls pid
+  local before after
+  before=$(cputime "$5")
+  URLS=$4 taskset -c 1 wrk -t2 -c"$CONNECTIONS" -d"$3" --timeout 5s -s bench/load.lua "http://127.0.0.1:$2" | grep '^RESULT' > "$work/result"
+  after=$(cputime "$5")
+  awk -v name="$1" -v before="$before" -v after="$after" -v hz="$(getconf CLK_TCK)" '{
+    for (i=2; i<=NF; i++) if ($i ~ /^requests=/) n = substr($i, 10)
+    split(before, b, " "); split(after, a, " ")
+    $1 = name
+    printf "%s user_us=%.1f kernel_us=%.1f\n", $0, (a[1]-b[1])/hz*1e6/n, (a[2]-b[2])/hz*1e6/n
+  }' "$work/result"
 }
 for s in "${servers[@]}"; do
   set -- $s
-  run "$1" "$2" "$WARMUP" "$work/urls.txt" >/dev/null
+  run "$1" "$2" "$WARMUP" "$work/urls.txt" "$3" >/dev/null
 done
 
 echo "== mixed URLs: $ROUNDS rounds of $DURATION, $CONNECTIONS connections, alternating"
@@ -118,7 +138,7 @@ results=$work/results.txt
 for i in $(seq "$ROUNDS"); do
   for s in "${servers[@]}"; do
     set -- $s
-    run "$1" "$2" "$DURATION" "$work/urls.txt" | tee -a "$results"
+    run "$1" "$2" "$DURATION" "$work/urls.txt" "$3" | tee -a "$results"
   done
   echo "   server resident memory: $(rss)"
 done
@@ -128,7 +148,7 @@ echo "/codes/421?lang=en" > "$work/hot.txt"
 for i in $(seq "$ROUNDS"); do
   for s in "${servers[@]}"; do
     set -- $s
-    run "$1-hot" "$2" "$DURATION" "$work/hot.txt" | tee -a "$results"
+    run "$1-hot" "$2" "$DURATION" "$work/hot.txt" "$3" | tee -a "$results"
   done
 done
 
@@ -146,12 +166,12 @@ awk '
     return a[int((m+1)/2)]
   }
   END {
-    printf "%-17s %10s %10s %10s %10s %14s %10s\n", "", "req/s", "p50 ms", "p99 ms", "max ms", "req/s : nginx", "p99 : nginx"
+    printf "%-17s %8s %8s %8s %8s %14s %12s %12s %12s\n", "", "req/s", "p50 ms", "p99 ms", "max ms", "req/s : nginx", "p99 : nginx", "user µs/req", "kernel µs/req"
     n_order = split("go nethttp-min fasthttp-min nginx go-hot nethttp-min-hot fasthttp-min-hot nginx-hot", order, " ")
     for (o=1; o<=n_order; o++) { s=order[o]; if (s in names) { r[s]=median(s,"rps"); p99[s]=median(s,"p99") } }
     for (o=1; o<=n_order; o++) { s=order[o]; if (!(s in names)) continue
       ref = (s ~ /-hot$/) ? "nginx-hot" : "nginx"
-      printf "%-17s %10.0f %10.2f %10.2f %10.2f %13.2fx %9.2fx\n", s, r[s], median(s,"p50"), p99[s], median(s,"max"), r[s]/r[ref], p99[s]/p99[ref] }
+      printf "%-17s %8.0f %8.2f %8.2f %8.2f %13.2fx %11.2fx %12.1f %12.1f\n", s, r[s], median(s,"p50"), p99[s], median(s,"max"), r[s]/r[ref], p99[s]/p99[ref], median(s,"user_us"), median(s,"kernel_us") }
   }' "$results"
 echo "== memory: every code page and $MEMORY_SAMPLE x 2 compare pages requested"
 {

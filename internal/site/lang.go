@@ -52,19 +52,12 @@ func langFrom(ctx context.Context) (locale.Lang, locale.Source) {
 	return locale.Lang{}, locale.FromDefault
 }
 
-var varyLanguage = []string{"Accept-Language, Cookie"}
-
-// negotiate resolves the request's language once. A response whose
-// language did not come from the URL depends on the cookie and
-// Accept-Language, and says so in Vary.
+// negotiate resolves the request's language once. Whether the response
+// then varies with the language is for the response to say (see
+// response.write): a stylesheet or a redirect does not.
 func (s *Server) negotiate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := stateFrom(r.Context())
-		s.resolveLang(r, st, true)
-		if st.source != locale.FromQuery {
-			h := w.Header()
-			h["Vary"] = append(h["Vary"], varyLanguage...)
-		}
+		s.resolveLang(r, stateFrom(r.Context()), true)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -209,6 +209,9 @@ func gunzip(b []byte) []byte {
 
 var (
 	varyEncoding = []string{"Accept-Encoding"}
+	// varyLanguage is the Vary of a page whose language was negotiated
+	// from the cookie and Accept-Language rather than chosen by the URL.
+	varyLanguage = []string{"Accept-Language, Cookie", "Accept-Encoding"}
 	encodingGzip = []string{"gzip"}
 	encodingBr   = []string{"br"}
 	ccImmutable  = []string{"public, max-age=31536000, immutable"}
@@ -231,10 +234,10 @@ func (r *response) write(w http.ResponseWriter, req *http.Request, explicit bool
 	if r.hLang != nil {
 		h["Content-Language"] = r.hLang
 	}
-	if vary := h["Vary"]; vary == nil {
-		h["Vary"] = varyEncoding
+	if r.lang != "" && !explicit {
+		h["Vary"] = varyLanguage
 	} else {
-		h["Vary"] = append(vary, varyEncoding...)
+		h["Vary"] = varyEncoding
 	}
 	switch enc {
 	case "gzip":

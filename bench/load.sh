@@ -80,7 +80,7 @@ echo "== start the servers on core 0"
 GOMAXPROCS=1 taskset -c 0 "$work/smtpcodes" -addr "127.0.0.1:$GO_PORT" -access-log=false 2>/dev/null &
 go_pid=$!
 mkdir -p "$work/nginx"
-cp deploy/nginx.conf deploy/page-headers.conf deploy/security-headers.conf "$work/nginx/"
+cp deploy/*.conf "$work/nginx/"
 sed -i "s|/srv/smtpcodes|$export_dir|g; s|127.0.0.1:8081|127.0.0.1:$NGINX_PORT|; s|/tmp/smtpcodes-nginx.pid|$work/nginx.pid|" "$work/nginx/nginx.conf"
 taskset -c 0 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx-error.log"
 for _ in $(seq 200); do

@@ -685,3 +685,6 @@ func TestBrowserAxe(t *testing.T) {
 		}
 	})
 }
+
+// postfixBounce is a Postfix log line of a bounce, as readers paste it.
+const postfixBounce = `Oct 14 09:12:03 mail postfix/smtp[2841]: 3F1A2C0D21: to=<bob@example.net>, relay=mx.example.net[198.51.100.7]:25, delay=1.2, dsn=5.1.1, status=bounced (host mx.example.net[198.51.100.7] said: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`

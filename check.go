@@ -7,25 +7,23 @@ import (
 	"text/tabwriter"
 
 	"smtpcodes.dev/internal/content"
-	"smtpcodes.dev/internal/locale"
+	"smtpcodes.dev/internal/site"
 )
 
-// check validates every content file and message bundle and prints a
-// coverage report: code pages per language, and every missing or outdated
-// translation. It fails if content does not load or anything is missing.
+// check builds the site exactly as serving does (so it validates every
+// content file, message bundle, template and message id, and renders every
+// page once) and prints a coverage report: code pages per language, and
+// every missing or outdated translation. It fails if the site does not
+// build or anything is missing.
 func check(root fs.FS, out io.Writer) error {
-	sub := func(dir string) fs.FS { f, _ := fs.Sub(root, dir); return f }
-	locales, err := locale.Load(sub("locales"))
+	srv, err := site.Open(root, site.Config{BaseURL: "https://smtp.example"})
 	if err != nil {
 		return err
 	}
+	store, locales := srv.Store(), srv.Locales()
 	var langs []string
 	for _, l := range locales.Langs() {
 		langs = append(langs, l.Code)
-	}
-	store, err := content.Load(sub("content"), langs)
-	if err != nil {
-		return fmt.Errorf("content: %w", err)
 	}
 	type count struct{ basic, enhanced, providers, notes int }
 	have := map[string]*count{}

@@ -5,7 +5,8 @@
 //	go run . check           validate all content and print a coverage report
 //
 // main owns the embedded file tree, the flags and the http.Server; the site
-// itself is built by internal/site from the content and locale packages.
+// itself is built by site.Open from that tree, the same way for serving,
+// for the check and export commands, and for the tests.
 package main
 
 import (
@@ -27,8 +28,6 @@ import (
 	"syscall"
 	"time"
 
-	"smtpcodes.dev/internal/content"
-	"smtpcodes.dev/internal/locale"
 	"smtpcodes.dev/internal/site"
 )
 
@@ -92,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	// garbage; collecting less often while it runs gets the server ready
 	// sooner (the steady state allocates little).
 	gc := debug.SetGCPercent(400)
-	handler, err := build(root, site.Config{BaseURL: *baseURL, Secure: *secure, Logger: logger, Ready: ready.Load, NoAccessLog: !*accessLog})
+	handler, err := site.Open(root, site.Config{BaseURL: *baseURL, Secure: *secure, Logger: logger, Ready: ready.Load, NoAccessLog: !*accessLog})
 	debug.SetGCPercent(gc)
 	if err != nil {
 		return err
@@ -202,7 +201,7 @@ func export(root fs.FS, args []string, baseURL string, stdout, stderr io.Writer)
 	// A batch job that allocates a page after another: collect garbage
 	// less often.
 	debug.SetGCPercent(400)
-	srv, err := build(root, site.Config{BaseURL: baseURL})
+	srv, err := site.Open(root, site.Config{BaseURL: baseURL})
 	if err != nil {
 		return err
 	}
@@ -220,31 +219,4 @@ func defaultAddr() string {
 		return ":" + p
 	}
 	return ":8080"
-}
-
-// build loads content and locales from root and returns the site's handler.
-// Tests call it with the embedded tree, exactly as main does.
-func build(root fs.FS, cfg site.Config) (*site.Server, error) {
-	sub := func(dir string) fs.FS {
-		f, err := fs.Sub(root, dir)
-		if err != nil {
-			panic(err) // fs.Sub fails only for an invalid literal dir name
-		}
-		return f
-	}
-	locales, err := locale.Load(sub("locales"))
-	if err != nil {
-		return nil, err
-	}
-	var langs []string
-	for _, l := range locales.Langs() {
-		langs = append(langs, l.Code)
-	}
-	store, err := content.Load(sub("content"), langs)
-	if err != nil {
-		return nil, fmt.Errorf("content: %w", err)
-	}
-	cfg.Content, cfg.Locales = store, locales
-	cfg.Templates, cfg.Static = sub("templates"), sub("static")
-	return site.New(cfg)
 }

@@ -9,13 +9,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"smtpcodes.dev/internal/site"
 )
 
 // On shutdown /readyz turns 503 first, an in-flight request still
 // completes, and serve returns nil.
 func TestGracefulShutdown(t *testing.T) {
 	var ready atomic.Bool
-	app, err := build(files, siteConfigReady(ready.Load))
+	app, err := site.Open(files, siteConfigReady(ready.Load))
 	if err != nil {
 		t.Fatal(err)
 	}

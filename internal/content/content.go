@@ -14,6 +14,11 @@
 // page for a code in the facts) are collected as Problems: the site shows
 // the English text in their place, and `check` and the tests report them.
 //
+// The SMTP rules the checks rest on (code syntax, canonical forms, phases,
+// the Provider type) are package smtp's; this package holds the data:
+// facts/providers.toml is the one list of receiving systems the decoder and
+// the pages use.
+//
 // The package knows nothing of HTTP or templates.
 package content
 
@@ -26,6 +31,7 @@ import (
 	"strings"
 
 	"smtpcodes.dev/internal/markdown"
+	"smtpcodes.dev/internal/smtp"
 )
 
 // Kind tells basic codes from enhanced ones.
@@ -48,9 +54,9 @@ type Code struct {
 	// enhanced entry.
 	Key string
 
-	Refs    []Ref   // defining documents, as the page states them
-	Defs    []Def   // basic codes: each defined meaning with its reply text
-	Phases  []Phase // where in the session it occurs
+	Refs    []Ref        // defining documents, as the page states them
+	Defs    []Def        // basic codes: each defined meaning with its reply text
+	Phases  []smtp.Phase // where in the session it occurs
 	Related []string
 	// SeenWith lists the codes of the other kind commonly seen in the same
 	// reply: for a basic code the enhanced codes the IANA registry associates
@@ -63,18 +69,18 @@ type Code struct {
 	// another meaning.
 	Reuses []*Reuse
 
-	pages map[string]*Page // by language code
+	pages pageSet
 }
 
 // Reuse is a provider's own meaning for a registered number.
 type Reuse struct {
 	Provider *ProviderCode
-	pages    map[string]*Page
+	pages    pageSet
 }
 
 // Page returns the provider's meaning in lang, or in the default language
 // with fallback=true.
-func (r *Reuse) Page(lang string) (p *Page, fallback bool) { return pageIn(r.pages, lang) }
+func (r *Reuse) Page(lang string) (p *Page, fallback bool) { return r.pages.in(lang) }
 
 // Page is the text of a code, a note or any content file in one language.
 type Page struct {
@@ -102,14 +108,21 @@ func (p *Page) Section(id string) (markdown.Section, bool) {
 // Page returns the code's text in lang, or the default language's text and
 // fallback=true when there is no translation.
 func (c *Code) Page(lang string) (p *Page, fallback bool) {
-	return pageIn(c.pages, lang)
+	return c.pages.in(lang)
 }
 
-func pageIn(pages map[string]*Page, lang string) (*Page, bool) {
-	if p, ok := pages[lang]; ok {
+// pageSet is a text in every language it exists in; source is the one in
+// the source language, which stands in for a missing translation.
+type pageSet struct {
+	byLang map[string]*Page
+	source *Page
+}
+
+func (ps pageSet) in(lang string) (*Page, bool) {
+	if p, ok := ps.byLang[lang]; ok {
 		return p, false
 	}
-	return pages[sourceLang], true
+	return ps.source, true
 }
 
 // Subject returns the subject digit of an enhanced code (7 for 5.7.26), or -1.
@@ -117,18 +130,17 @@ func (c *Code) Subject() int {
 	if c.Kind == Basic {
 		return -1
 	}
-	n, _ := strconv.Atoi(strings.Split(c.ID, ".")[1])
-	return n
+	return smtp.Subject(c.ID)
 }
 
 // Note is the written notes for a pair of codes.
 type Note struct {
 	A, B  string
-	pages map[string]*Page
+	pages pageSet
 }
 
 // Page returns the note in lang, or in the default language with fallback=true.
-func (n *Note) Page(lang string) (p *Page, fallback bool) { return pageIn(n.pages, lang) }
+func (n *Note) Page(lang string) (p *Page, fallback bool) { return n.pages.in(lang) }
 
 // Problem is a gap that does not stop the site: a missing page or
 // translation, or a translation made from an older source.
@@ -150,22 +162,21 @@ type Store struct {
 	problems []Problem
 }
 
-// sourceLang is the language content is written in first; every other
-// language is a translation of it.
-const sourceLang = "en"
-
 // Load reads the content tree at the root of fsys for the given languages
-// (language codes, the source language "en" first).
+// (language codes). The first is the source language: its files have no
+// language in their name (codes/421.md), and every other language is a
+// translation of it.
 func Load(fsys fs.FS, langs []string) (*Store, error) {
-	if len(langs) == 0 || langs[0] != sourceLang {
-		return nil, fmt.Errorf("content: languages must start with %q", sourceLang)
+	if len(langs) == 0 {
+		return nil, errors.New("content: no languages")
 	}
+	sourceLang := langs[0]
 	facts, err := LoadFacts(fsys)
 	if err != nil {
 		return nil, err
 	}
 	s := &Store{Facts: facts, byID: map[string]*Code{}, notes: map[[2]string]*Note{}, langs: langs}
-	l := &loader{fsys: fsys, md: markdown.New(), langs: langs}
+	l := &loader{fsys: fsys, md: markdown.New(), langs: langs, src: sourceLang}
 	if err := l.preload("codes", "enhanced", "providers", "compare"); err != nil {
 		return nil, err
 	}
@@ -202,7 +213,7 @@ func (s *Store) loadBasic(l *loader) error {
 		f, ok := files[b.Code]
 		delete(files, b.Code)
 		if !ok {
-			s.problems = append(s.problems, Problem{File: "codes/" + b.Code + ".md", Lang: sourceLang, What: "missing page"})
+			s.problems = append(s.problems, Problem{File: "codes/" + b.Code + ".md", Lang: l.src, What: "missing page"})
 			continue
 		}
 		fm, pages, err := l.pages(f, codeSpec)
@@ -210,14 +221,14 @@ func (s *Store) loadBasic(l *loader) error {
 			err = fm.checkBasic(b)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", f[sourceLang], err))
+			errs = append(errs, fmt.Errorf("%s: %w", f[l.src], err))
 			continue
 		}
 		c.Refs, c.Related, c.pages = fm.refs(), fm.Related, pages
 		s.add(c)
 	}
 	for key, f := range files {
-		errs = append(errs, fmt.Errorf("%s: %s is not in facts/basic.toml", anyFile(f), key))
+		errs = append(errs, fmt.Errorf("%s: %s is not in facts/basic.toml", l.anyFile(f), key))
 	}
 	return errors.Join(errs...)
 }
@@ -234,7 +245,7 @@ func (s *Store) loadEnhanced(l *loader) error {
 		f, ok := files[key]
 		delete(files, key)
 		if !ok {
-			s.problems = append(s.problems, Problem{File: "enhanced/" + key + ".md", Lang: sourceLang, What: "missing page"})
+			s.problems = append(s.problems, Problem{File: "enhanced/" + key + ".md", Lang: l.src, What: "missing page"})
 			continue
 		}
 		fm, pages, err := l.pages(f, codeSpec)
@@ -242,7 +253,7 @@ func (s *Store) loadEnhanced(l *loader) error {
 			err = fm.checkEnhanced(*e)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", f[sourceLang], err))
+			errs = append(errs, fmt.Errorf("%s: %w", f[l.src], err))
 			continue
 		}
 		for _, class := range e.Classes {
@@ -253,7 +264,7 @@ func (s *Store) loadEnhanced(l *loader) error {
 		}
 	}
 	for key, f := range files {
-		errs = append(errs, fmt.Errorf("%s: X.%s is not in facts/enhanced.toml", anyFile(f), key))
+		errs = append(errs, fmt.Errorf("%s: X.%s is not in facts/enhanced.toml", l.anyFile(f), key))
 	}
 	return errors.Join(errs...)
 }
@@ -273,7 +284,7 @@ func (s *Store) loadProviders(l *loader) error {
 		f, ok := files[key]
 		delete(files, key)
 		if !ok {
-			s.problems = append(s.problems, Problem{File: "providers/" + key + ".md", Lang: sourceLang, What: "missing page"})
+			s.problems = append(s.problems, Problem{File: "providers/" + key + ".md", Lang: l.src, What: "missing page"})
 			continue
 		}
 		_, registered := s.Facts.entry(pc.Code)
@@ -286,7 +297,7 @@ func (s *Store) loadProviders(l *loader) error {
 			err = fmt.Errorf("front matter says %s by %s, the file name says %s by %s", fm.Code, fm.Provider, pc.Code, pc.Provider)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", f[sourceLang], err))
+			errs = append(errs, fmt.Errorf("%s: %w", f[l.src], err))
 			continue
 		}
 		for _, class := range pc.Classes {
@@ -297,14 +308,14 @@ func (s *Store) loadProviders(l *loader) error {
 			}
 			c, ok := s.byID[id]
 			if !ok {
-				errs = append(errs, fmt.Errorf("%s: %s is not a page of the site (see classes in facts/enhanced.toml)", f[sourceLang], id))
+				errs = append(errs, fmt.Errorf("%s: %s is not a page of the site (see classes in facts/enhanced.toml)", f[l.src], id))
 				continue
 			}
 			c.Reuses = append(c.Reuses, &Reuse{Provider: pc, pages: pages})
 		}
 	}
 	for key, f := range files {
-		errs = append(errs, fmt.Errorf("%s: %s is not in facts/providers.toml", anyFile(f), key))
+		errs = append(errs, fmt.Errorf("%s: %s is not in facts/providers.toml", l.anyFile(f), key))
 	}
 	return errors.Join(errs...)
 }
@@ -319,15 +330,15 @@ func (s *Store) loadNotes(l *loader) error {
 		a, b, ok := strings.Cut(key, "-vs-")
 		ca, cb := s.byID[a], s.byID[b]
 		if ok && (ca == nil || cb == nil) && s.known(a) && s.known(b) {
-			s.problems = append(s.problems, Problem{File: anyFile(f), Lang: sourceLang, What: "note for a code whose page is missing"})
+			s.problems = append(s.problems, Problem{File: l.anyFile(f), Lang: l.src, What: "note for a code whose page is missing"})
 			continue
 		}
 		if !ok || ca == nil || cb == nil {
-			errs = append(errs, fmt.Errorf("%s: name must be <code>-vs-<code> for two codes of the site", anyFile(f)))
+			errs = append(errs, fmt.Errorf("%s: name must be <code>-vs-<code> for two codes of the site", l.anyFile(f)))
 			continue
 		}
 		if Less(cb, ca) {
-			errs = append(errs, fmt.Errorf("%s: codes must be in canonical order: %s-vs-%s", anyFile(f), b, a))
+			errs = append(errs, fmt.Errorf("%s: codes must be in canonical order: %s-vs-%s", l.anyFile(f), b, a))
 			continue
 		}
 		fm, pages, err := l.pages(f, noteSpec)
@@ -335,7 +346,7 @@ func (s *Store) loadNotes(l *loader) error {
 			err = fmt.Errorf("front matter says a = %q, b = %q; the file name says %s and %s", fm.A, fm.B, a, b)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", f[sourceLang], err))
+			errs = append(errs, fmt.Errorf("%s: %w", f[l.src], err))
 			continue
 		}
 		s.notes[[2]string{a, b}] = &Note{A: a, B: b, pages: pages}
@@ -343,8 +354,8 @@ func (s *Store) loadNotes(l *loader) error {
 	return errors.Join(errs...)
 }
 
-func anyFile(files map[string]string) string {
-	if f, ok := files[sourceLang]; ok {
+func (l *loader) anyFile(files map[string]string) string {
+	if f, ok := files[l.src]; ok {
 		return f
 	}
 	for _, f := range files {
@@ -373,7 +384,7 @@ func (s *Store) link() error {
 	for _, c := range s.codes {
 		related := make([]string, 0, len(c.Related))
 		for _, r := range c.Related {
-			id, ok := s.resolve(r, c.Class)
+			id, ok := s.resolveID(r, c.Class)
 			if !ok {
 				if _, known := s.Facts.basic(r); known {
 					continue // its missing page is reported as a problem already
@@ -381,8 +392,7 @@ func (s *Store) link() error {
 				if _, known := s.Facts.entry(r); known {
 					continue
 				}
-				p, _ := c.Page(sourceLang)
-				return fmt.Errorf("%s: related code %q is not a code of the site", p.File, r)
+				return fmt.Errorf("%s: related code %q is not a code of the site", c.pages.source.File, r)
 			}
 			if id != c.ID {
 				related = append(related, id)
@@ -397,7 +407,7 @@ func (s *Store) link() error {
 			if !ok {
 				continue // 422, 430, 524, 533: named by the registry, defined by no RFC
 			}
-			if id, ok := s.resolve(e.Code, b.Class); ok && s.byID[id].Class == b.Class {
+			if id, ok := s.resolveID(e.Code, b.Class); ok && s.byID[id].Class == b.Class {
 				b.SeenWith = append(b.SeenWith, id)
 				s.byID[id].SeenWith = append(s.byID[id].SeenWith, b.ID)
 			}
@@ -408,7 +418,7 @@ func (s *Store) link() error {
 		if c.Kind == Basic {
 			continue
 		}
-		for _, p := range allPhases {
+		for _, p := range smtp.Phases() {
 			for _, id := range c.SeenWith {
 				if b := s.byID[id]; slices.Contains(b.Phases, p) && !slices.Contains(c.Phases, p) {
 					c.Phases = append(c.Phases, p)
@@ -435,10 +445,34 @@ func (s *Store) known(id string) bool {
 	return false
 }
 
-// resolve turns a reference written in content ("421", or "X.1.2" for an
-// enhanced entry) into the ID of a page, preferring the given class for an
-// enhanced entry.
-func (s *Store) resolve(ref string, class int) (string, bool) {
+// Resolve returns the page a reference names: "421", or a registry entry
+// "X.6.8" in the given class, or in another class (5, then 4, then 2) when
+// that one has no page.
+func (s *Store) Resolve(ref string, class int) (*Code, bool) {
+	id, ok := s.resolveID(ref, class)
+	if !ok {
+		return nil, false
+	}
+	return s.byID[id], true
+}
+
+// Lookup returns the code page a reader's spelling of a code means: the
+// canonical ID itself, or a spelling with leading zeros ("0421",
+// "5.01.1"); exact is false for the latter, which pages redirect.
+func (s *Store) Lookup(raw string) (c *Code, exact, ok bool) {
+	if c, ok := s.byID[raw]; ok {
+		return c, true, true
+	}
+	id, ok := smtp.Canonical(raw)
+	if !ok {
+		return nil, false, false
+	}
+	c, ok = s.byID[id]
+	return c, false, ok
+}
+
+// resolveID is Resolve, returning the page's ID.
+func (s *Store) resolveID(ref string, class int) (string, bool) {
 	rest, ok := strings.CutPrefix(ref, "X.")
 	if !ok {
 		_, ok := s.byID[ref]
@@ -461,16 +495,17 @@ func Less(a, b *Code) bool {
 	if a.Kind != b.Kind {
 		return a.Kind < b.Kind
 	}
-	return slices.Compare(numbers(a.ID), numbers(b.ID)) < 0
+	return smtp.Less(a.ID, b.ID)
 }
 
-func numbers(id string) []int {
-	var ns []int
-	for _, p := range strings.Split(id, ".") {
-		n, _ := strconv.Atoi(p)
-		ns = append(ns, n)
+func compareIDs(a, b string) int {
+	switch {
+	case smtp.Less(a, b):
+		return -1
+	case smtp.Less(b, a):
+		return 1
 	}
-	return ns
+	return 0
 }
 
 // Code returns the code page with the given ID ("421", "5.7.26").
@@ -495,7 +530,12 @@ func (s *Store) Notes() []*Note {
 		ns = append(ns, n)
 	}
 	slices.SortFunc(ns, func(x, y *Note) int {
-		return slices.Compare(append(numbers(x.A), numbers(x.B)...), append(numbers(y.A), numbers(y.B)...))
+		switch {
+		case x.A != y.A:
+			return compareIDs(x.A, y.A)
+		default:
+			return compareIDs(x.B, y.B)
+		}
 	})
 	return ns
 }
@@ -523,7 +563,7 @@ func (s *Store) HasProviderText(pc ProviderCode, lang string) bool {
 }
 
 // Has reports whether c has its own text in lang (not a fallback).
-func (c *Code) Has(lang string) bool { _, ok := c.pages[lang]; return ok }
+func (c *Code) Has(lang string) bool { _, ok := c.pages.byLang[lang]; return ok }
 
 func (fm *frontMatter) refs() []Ref { return slices.Clone(fm.RFC) }
 

@@ -120,7 +120,7 @@ func fixture() fstest.MapFS {
 	return fstest.MapFS{
 		"facts/basic.toml":     {Data: []byte(factsBasic)},
 		"facts/enhanced.toml":  {Data: []byte(factsEnhanced)},
-		"facts/providers.toml": {Data: []byte("[[provider]]\nid = \"gmail\"\nname = \"Gmail\"\n")},
+		"facts/providers.toml": {Data: []byte("[[provider]]\nid = \"gmail\"\nname = \"Gmail\"\nkind = \"mailbox\"\n")},
 		"codes/421.md":         {Data: []byte(page421)},
 		"codes/421.ja.md":      {Data: []byte(page421ja(hash(page421)))},
 		"codes/450.md":         {Data: []byte(page450)},
@@ -141,7 +141,7 @@ func TestLoadFixture(t *testing.T) {
 	if fallback || p.Title != "サービス利用不可" {
 		t.Errorf("421 in ja = %q (fallback %v)", p.Title, fallback)
 	}
-	if sec, ok := p.Section("description"); !ok || !strings.Contains(sec.HTML, "<p>421 は") {
+	if sec, ok := p.Section("description"); !ok || !strings.Contains(string(sec.HTML), "<p>421 は") {
 		t.Errorf("description = %+v", sec)
 	}
 	if got := c.SeenWith; len(got) != 1 || got[0] != "4.4.2" {

@@ -5,8 +5,11 @@ import (
 	"io/fs"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"smtpcodes.dev/internal/smtp"
 )
 
 // Ref names a defining document and section, e.g. RFC 5321 §4.2.3.
@@ -34,9 +37,9 @@ type Def struct {
 
 // BasicFact is one entry of facts/basic.toml.
 type BasicFact struct {
-	Code   string  `toml:"code"`
-	Phases []Phase `toml:"phases"`
-	Defs   []Def   `toml:"def"`
+	Code   string       `toml:"code"`
+	Phases []smtp.Phase `toml:"phases"`
+	Defs   []Def        `toml:"def"`
 }
 
 // RegistryEntry is one entry of facts/enhanced.toml: an enumerated code of
@@ -59,12 +62,6 @@ func (e RegistryEntry) BasicCodes() []string {
 
 var basicInText = regexp.MustCompile(`\b[2-5][0-9][0-9]\b`)
 
-// Provider is a mail provider whose own codes the site documents.
-type Provider struct {
-	ID   string `toml:"id"`
-	Name string `toml:"name"`
-}
-
 // ProviderCode is one entry of facts/providers.toml: an enhanced code as a
 // provider documents it.
 type ProviderCode struct {
@@ -78,9 +75,10 @@ type ProviderCode struct {
 // Facts is the project's transcription of the authoritative data: what the
 // content is checked against.
 type Facts struct {
-	Basic         []BasicFact
-	Registry      []RegistryEntry
-	Providers     []Provider
+	Basic    []BasicFact
+	Registry []RegistryEntry
+	// Providers is the one list of receiving systems the site knows.
+	Providers     smtp.Providers
 	ProviderCodes []ProviderCode
 }
 
@@ -101,10 +99,12 @@ func (f *Facts) entry(code string) (RegistryEntry, bool) {
 	return f.Registry[i], true
 }
 
-var (
-	basicCodeRE    = regexp.MustCompile(`^[2-5][0-9][0-9]$`)
-	registryCodeRE = regexp.MustCompile(`^X\.[0-7]\.(0|[1-9][0-9]{0,2})$`)
-)
+// isRegistryCode reports whether s names a registry entry for every
+// class: "X.7.26".
+func isRegistryCode(s string) bool {
+	rest, ok := strings.CutPrefix(s, "X.")
+	return ok && smtp.IsEnhanced("5."+rest)
+}
 
 // LoadFacts reads facts/basic.toml and facts/enhanced.toml from fsys and
 // checks them for internal consistency.
@@ -122,8 +122,8 @@ func LoadFacts(fsys fs.FS) (*Facts, error) {
 		return nil, err
 	}
 	var providers struct {
-		Provider []Provider     `toml:"provider"`
-		Entry    []ProviderCode `toml:"entry"`
+		Provider []smtp.Provider `toml:"provider"`
+		Entry    []ProviderCode  `toml:"entry"`
 	}
 	if err := decodeStrict(fsys, "facts/providers.toml", &providers); err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func LoadFacts(fsys fs.FS) (*Facts, error) {
 	seen := map[string]bool{}
 	for _, b := range f.Basic {
 		switch {
-		case !basicCodeRE.MatchString(b.Code):
+		case !smtp.IsBasic(b.Code):
 			return nil, fmt.Errorf("facts/basic.toml: %q is not a basic reply code", b.Code)
 		case seen[b.Code]:
 			return nil, fmt.Errorf("facts/basic.toml: %s listed twice", b.Code)
@@ -150,7 +150,7 @@ func LoadFacts(fsys fs.FS) (*Facts, error) {
 	}
 	for _, e := range f.Registry {
 		switch {
-		case !registryCodeRE.MatchString(e.Code):
+		case !isRegistryCode(e.Code):
 			return nil, fmt.Errorf("facts/enhanced.toml: %q is not of the form X.subject.detail", e.Code)
 		case seen[e.Code]:
 			return nil, fmt.Errorf("facts/enhanced.toml: %s listed twice", e.Code)
@@ -166,13 +166,16 @@ func LoadFacts(fsys fs.FS) (*Facts, error) {
 			}
 		}
 	}
+	if err := checkProviders(f.Providers); err != nil {
+		return nil, fmt.Errorf("facts/providers.toml: %w", err)
+	}
 	for i := range f.ProviderCodes {
 		pc := &f.ProviderCodes[i]
-		j := slices.IndexFunc(f.Providers, func(p Provider) bool { return p.ID == pc.Provider })
+		j := slices.IndexFunc(f.Providers, func(p smtp.Provider) bool { return p.ID == pc.Provider })
 		switch {
 		case j < 0:
 			return nil, fmt.Errorf("facts/providers.toml: %s: unknown provider %q", pc.Code, pc.Provider)
-		case !registryCodeRE.MatchString(pc.Code) || len(pc.Classes) == 0 || pc.Doc == "":
+		case !isRegistryCode(pc.Code) || len(pc.Classes) == 0 || pc.Doc == "":
 			return nil, fmt.Errorf("facts/providers.toml: %s by %s needs a code X.subject.detail, classes and doc", pc.Code, pc.Provider)
 		}
 		pc.ProviderName = f.Providers[j].Name
@@ -192,6 +195,37 @@ func decodeStrict(fsys fs.FS, name string, v any) error {
 	}
 	if extra := md.Undecoded(); len(extra) > 0 {
 		return fmt.Errorf("%s: unknown key %q", name, extra[0].String())
+	}
+	return nil
+}
+
+var providerIDRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// checkProviders validates the list of receiving systems.
+func checkProviders(ps smtp.Providers) error {
+	seen := map[string]bool{}
+	for _, p := range ps {
+		switch {
+		case !providerIDRE.MatchString(p.ID):
+			return fmt.Errorf("provider id %q: want lowercase letters, digits and hyphens", p.ID)
+		case seen[p.ID]:
+			return fmt.Errorf("provider %s listed twice", p.ID)
+		case strings.TrimSpace(p.Name) == "":
+			return fmt.Errorf("provider %s has no name", p.ID)
+		case !slices.Contains(smtp.ProviderKinds, p.Kind):
+			return fmt.Errorf("provider %s: kind %q is not one of %v", p.ID, p.Kind, smtp.ProviderKinds)
+		}
+		seen[p.ID] = true
+		for _, h := range p.Hosts {
+			if h == "" || h != strings.ToLower(h) || strings.ContainsAny(h, " */") {
+				return fmt.Errorf("provider %s: host %q: want a lower-case domain name (suffixes match)", p.ID, h)
+			}
+		}
+		for _, m := range p.Markers {
+			if strings.TrimSpace(m) == "" {
+				return fmt.Errorf("provider %s: empty marker", p.ID)
+			}
+		}
 	}
 	return nil
 }

@@ -10,26 +10,27 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/BurntSushi/toml"
+	"golang.org/x/sync/errgroup"
 
 	"smtpcodes.dev/internal/markdown"
+	"smtpcodes.dev/internal/smtp"
 )
 
 // frontMatter is every key a content file may have. Which keys a file must
 // or may set depends on its kind: see fileSpec.
 type frontMatter struct {
-	Code           string   `toml:"code"`
-	A              string   `toml:"a"`
-	B              string   `toml:"b"`
-	Provider       string   `toml:"provider"`
-	Title          string   `toml:"title"`
-	Summary        string   `toml:"summary"`
-	Phases         []Phase  `toml:"phases"`
-	Related        []string `toml:"related"`
-	RFC            []Ref    `toml:"rfc"`
-	TranslatedFrom string   `toml:"translated_from"`
+	Code           string       `toml:"code"`
+	A              string       `toml:"a"`
+	B              string       `toml:"b"`
+	Provider       string       `toml:"provider"`
+	Title          string       `toml:"title"`
+	Summary        string       `toml:"summary"`
+	Phases         []smtp.Phase `toml:"phases"`
+	Related        []string     `toml:"related"`
+	RFC            []Ref        `toml:"rfc"`
+	TranslatedFrom string       `toml:"translated_from"`
 
 	defined map[string]bool
 }
@@ -59,6 +60,7 @@ type loader struct {
 	fsys     fs.FS
 	md       *markdown.Renderer
 	langs    []string
+	src      string // the source language: langs[0]
 	problems []Problem
 	cache    map[string]parsed // by file name, filled by preload
 }
@@ -74,7 +76,7 @@ func (l *loader) group(dir string) (map[string]map[string]string, error) {
 	groups := map[string]map[string]string{}
 	for _, name := range names {
 		base := strings.TrimSuffix(path.Base(name), ".md")
-		key, lang := base, sourceLang
+		key, lang := base, l.src
 		if i := strings.LastIndexByte(base, '.'); i >= 0 && !isDigits(base[i+1:]) {
 			key, lang = base[:i], base[i+1:]
 		}
@@ -87,8 +89,8 @@ func (l *loader) group(dir string) (map[string]map[string]string, error) {
 		groups[key][lang] = name
 	}
 	for key, files := range groups {
-		if _, ok := files[sourceLang]; !ok {
-			return nil, fmt.Errorf("%s: translation without a source: %s/%s.md is missing", anyFile(files), dir, key)
+		if _, ok := files[l.src]; !ok {
+			return nil, fmt.Errorf("%s: translation without a source: %s/%s.md is missing", l.anyFile(files), dir, key)
 		}
 	}
 	return groups, nil
@@ -100,24 +102,24 @@ func isDigits(s string) bool {
 
 // pages reads a source file and its translations. It returns the source's
 // front matter and the page per language.
-func (l *loader) pages(files map[string]string, spec fileSpec) (*frontMatter, map[string]*Page, error) {
-	src, srcPage, err := l.file(files[sourceLang], sourceLang, spec)
+func (l *loader) pages(files map[string]string, spec fileSpec) (*frontMatter, pageSet, error) {
+	src, srcPage, err := l.file(files[l.src], l.src, spec)
 	if err != nil {
-		return nil, nil, err
+		return nil, pageSet{}, err
 	}
-	pages := map[string]*Page{sourceLang: srcPage}
+	pages := pageSet{byLang: map[string]*Page{l.src: srcPage}, source: srcPage}
 	for _, lang := range l.langs[1:] {
 		name, ok := files[lang]
 		if !ok {
-			l.problems = append(l.problems, Problem{File: strings.TrimSuffix(files[sourceLang], ".md") + "." + lang + ".md", Lang: lang, What: "missing translation"})
+			l.problems = append(l.problems, Problem{File: strings.TrimSuffix(files[l.src], ".md") + "." + lang + ".md", Lang: lang, What: "missing translation"})
 			continue
 		}
 		tr, page, err := l.file(name, lang, spec)
 		if err != nil {
-			return nil, nil, err
+			return nil, pageSet{}, err
 		}
 		if tr.Code != src.Code || tr.A != src.A || tr.B != src.B || tr.Provider != src.Provider {
-			return nil, nil, fmt.Errorf("%s: translation names other codes than its source", name)
+			return nil, pageSet{}, fmt.Errorf("%s: translation names other codes than its source", name)
 		}
 		page.TranslatedFrom = tr.TranslatedFrom
 		if tr.TranslatedFrom != srcPage.Hash {
@@ -128,7 +130,7 @@ func (l *loader) pages(files map[string]string, spec fileSpec) (*frontMatter, ma
 				l.problems = append(l.problems, Problem{File: name, Lang: lang, What: fmt.Sprintf("section %q: code blocks differ from the source (example replies stay verbatim)", sec.ID)})
 			}
 		}
-		pages[lang] = page
+		pages.byLang[lang] = page
 	}
 	return src, pages, nil
 }
@@ -185,22 +187,15 @@ func (l *loader) preload(dirs ...string) error {
 		names = append(names, m...)
 	}
 	results := make([]parsed, len(names))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = l.parse(names[i])
-			}
-		}()
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		g.Go(func() error {
+			results[i] = l.parse(name) // errors stay with their file
+			return nil
+		})
 	}
-	for i := range names {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	g.Wait()
 	l.cache = make(map[string]parsed, len(names))
 	for i, name := range names {
 		l.cache[name] = results[i]
@@ -218,7 +213,7 @@ func (l *loader) file(name, lang string, spec fileSpec) (*frontMatter, *Page, er
 		return nil, nil, p.err
 	}
 	fm, sections := p.fm, p.sections
-	if err := spec.checkKeys(fm, lang); err != nil {
+	if err := spec.checkKeys(fm, lang == l.src); err != nil {
 		return nil, nil, fmt.Errorf("%s: front matter: %w", name, err)
 	}
 	for _, sec := range sections {
@@ -238,16 +233,16 @@ func (l *loader) file(name, lang string, spec fileSpec) (*frontMatter, *Page, er
 }
 
 // checkKeys enforces which front-matter keys a file of this kind sets.
-func (spec fileSpec) checkKeys(fm *frontMatter, lang string) error {
+func (spec fileSpec) checkKeys(fm *frontMatter, source bool) error {
 	for k := range fm.defined {
 		switch {
 		case slices.Contains(spec.keys, k):
 		case slices.Contains(spec.facts, k):
-			if lang != sourceLang {
+			if !source {
 				return fmt.Errorf("%s belongs in the source file only: translations carry text, not facts", k)
 			}
 		case k == "translated_from":
-			if lang == sourceLang {
+			if source {
 				return fmt.Errorf("translated_from belongs in translations only")
 			}
 		default:
@@ -260,7 +255,7 @@ func (spec fileSpec) checkKeys(fm *frontMatter, lang string) error {
 			return fmt.Errorf("%s is required", k)
 		}
 	}
-	if lang != sourceLang && fm.TranslatedFrom == "" {
+	if !source && fm.TranslatedFrom == "" {
 		return fmt.Errorf("translated_from is required: the hash of the source it was translated from")
 	}
 	return nil

@@ -36,7 +36,9 @@
 // together describe a reply.
 //
 // The provider of a reply is the one its own words, its host or its lines
-// name ("gsmtp", "protection.outlook.com", "Remote Server returned").
+// name ("gsmtp", "protection.outlook.com", "Remote Server returned"): the
+// hosts and markers of the site's one list of providers, which the Decoder
+// is built with (smtp.Providers.Named).
 // Only a reply that names no host falls back to the provider that wrote the
 // bounce (its From:, Generating server:, Reporting-MTA:): when Gmail
 // reports that mx.example.com refused a message, the reply is
@@ -63,7 +65,19 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"smtpcodes.dev/internal/smtp"
 )
+
+// Decoder finds replies in text. It knows the receiving systems whose
+// replies it can name (the site's one list of providers); it is immutable
+// and safe for concurrent use.
+type Decoder struct {
+	providers smtp.Providers
+}
+
+// New returns a Decoder that names the providers in ps.
+func New(ps smtp.Providers) *Decoder { return &Decoder{providers: ps} }
 
 // MaxInput is the largest text Decode accepts (64 KiB); callers reject larger input.
 const MaxInput = 64 << 10
@@ -92,7 +106,7 @@ type Finding struct {
 	Phase     string // the site's phase id for Command: "connect","ehlo","starttls","auth","mail","rcpt","data","eod","bdat","quit"; "" when unknown. (HELO maps to "ehlo"; "END OF DATA" to "eod")
 	Recipient string // the recipient address the reply concerns when the text names it (Postfix "to=<…>", DSN Final-Recipient, Exim "<addr>:" line before, Exchange/Gmail address), else ""
 	Host      string // the remote host when named (Postfix "host mx.example.com[192.0.2.1] said:", DSN Remote-MTA, Exim "host mx.example.com [192.0.2.1]"), else ""
-	Provider  string // "gmail" when the text shows Google (e.g. "gsmtp", "google.com", "googlemail.com"), "microsoft" for Microsoft 365/Exchange Online/Outlook.com ("protection.outlook.com", "outlook.com", "Remote Server returned", "prod.outlook.com", "Microsoft"), "yahoo" ("yahoo.com", "yahoodns"), else ""
+	Provider  string // the id of the provider whose hosts or markers the reply, its host or its lines name (see Decoder), else ""
 	Mismatch  bool   // the enhanced code's class differs from the basic code's first digit (e.g. "550 4.2.2")
 	Permanent bool   // the class that decides the outcome (basic code's first digit when present, else the enhanced class) is 5
 	Temporary bool   // that class is 4
@@ -111,7 +125,7 @@ type Finding struct {
 // address. The merged finding stands where the first one appeared and fills
 // its blanks from the other. Text longer than MaxInput is cut to its first
 // MaxInput bytes.
-func Decode(text string) []Finding {
+func (d *Decoder) Decode(text string) []Finding {
 	if len(text) > MaxInput {
 		text = text[:MaxInput]
 		if i := strings.LastIndexByte(text, '\n'); i >= 0 {
@@ -122,7 +136,7 @@ func Decode(text string) []Finding {
 	for i, l := range lines {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
-	s := scanner{lines: lines}
+	s := scanner{lines: lines, providers: d.providers}
 	s.scan()
 	return s.result()
 }
@@ -189,25 +203,7 @@ var (
 	fieldRe     = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]{0,40})[ \t]*:[ \t]*(.*)$`)
 	angleAddrRe = regexp.MustCompile(`<(` + addr + `)>`)
 	leadAddrRe  = regexp.MustCompile(`^<?(` + addr + `)>?(?::|\.\.\.|,|[ \t]|$)`)
-
-	providerRe = regexp.MustCompile(`(?i)(\bgsmtp\b|\bgoogle(?:mail)?\.com\b)|(\boutlook\.com\b|\bremote server returned\b|\bmicrosoft\b|\bhotmail\.com\b|\boffice365\.com\b)|(\byahoo\.com\b|\byahoodns\b|\byahoo\.net\b)`)
 )
-
-var providers = [...]string{"gmail", "microsoft", "yahoo"}
-
-var phases = map[string]string{
-	"CONNECT":     "connect",
-	"EHLO":        "ehlo",
-	"HELO":        "ehlo",
-	"STARTTLS":    "starttls",
-	"AUTH":        "auth",
-	"MAIL FROM":   "mail",
-	"RCPT TO":     "rcpt",
-	"DATA":        "data",
-	"END OF DATA": "eod",
-	"BDAT":        "bdat",
-	"QUIT":        "quit",
-}
 
 // session is what the lines read so far say about the next reply.
 type session struct {
@@ -225,13 +221,14 @@ type candidate struct {
 }
 
 type scanner struct {
-	lines    []string
-	ctx      session
-	dsn      dsnBlock
-	doc      string // provider named by the bounce's generator lines
-	original bool   // inside the returned original message
-	used     bool   // a reply took its context from ctx since the last blank line
-	found    []candidate
+	providers smtp.Providers
+	lines     []string
+	ctx       session
+	dsn       dsnBlock
+	doc       string // provider named by the bounce's generator lines
+	original  bool   // inside the returned original message
+	used      bool   // a reply took its context from ctx since the last blank line
+	found     []candidate
 }
 
 func (s *scanner) scan() {
@@ -324,7 +321,7 @@ func (s *scanner) noteGenerator(line string) {
 	}
 	name, _, ok := strings.Cut(strings.TrimSpace(low), ":")
 	if ok && generators[strings.TrimSpace(name)] || strings.Contains(low, "google tried to deliver") {
-		s.doc = providerIn(line)
+		s.doc = s.providers.Named(line)
 	}
 }
 
@@ -552,7 +549,7 @@ func parseCodes(line string, at int) (reply, bool) {
 		}
 		rest = strings.TrimLeft(rest[1:], " \t")
 	}
-	if enh, after, ok := parseEnhanced(rest); ok {
+	if enh, after, ok := smtp.ParseEnhanced(rest); ok {
 		r.enh, rest = enh, after
 	} else if numberToken(rest) {
 		return reply{}, false
@@ -568,45 +565,7 @@ func parseCodes(line string, at int) (reply, bool) {
 	return r, true
 }
 
-// parseEnhanced reads an enhanced status code at the start of s. A longer
-// dotted number (an IP address, "5.1.1.1", "10.5.1.2") is not one.
-func parseEnhanced(s string) (code, rest string, ok bool) {
-	if len(s) < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.' {
-		return "", "", false
-	}
-	i := 2
-	n := digits(s[i:])
-	if n < 1 || n > 3 || i+n >= len(s) || s[i+n] != '.' {
-		return "", "", false
-	}
-	i += n + 1
-	n = digits(s[i:])
-	if n < 1 || n > 3 {
-		return "", "", false
-	}
-	i += n
-	if i < len(s) {
-		c := s[i]
-		if isAlnum(c) || c == '_' || (c == '.' && i+1 < len(s) && isDigit(s[i+1])) {
-			return "", "", false
-		}
-	}
-	return s[:i], strings.TrimLeft(s[i:], " \t"), true
-}
-
-func digits(s string) int {
-	n := 0
-	for n < len(s) && isDigit(s[n]) {
-		n++
-	}
-	return n
-}
-
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-func isAlnum(c byte) bool {
-	return isDigit(c) || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
-}
 
 // numberToken reports whether s starts with a word made of digits and
 // separators only, which a reply's text never does but phone numbers and
@@ -740,7 +699,7 @@ func finishText(t string, r reply) (text, enh, cmd string) {
 	t = strings.TrimSpace(strings.TrimSuffix(t, "##"))
 	t = trimClosers(t)
 	if r.enh == "" {
-		if e, rest, ok := parseEnhanced(t); ok {
+		if e, rest, ok := smtp.ParseEnhanced(t); ok {
 			enh, t = e, rest
 		}
 	}
@@ -765,7 +724,7 @@ func stripRepeats(t, basic, enh string) string {
 		}
 		rest = strings.TrimLeft(rest[1:], " \t")
 		if enh != "" {
-			e, after, ok := parseEnhanced(rest)
+			e, after, ok := smtp.ParseEnhanced(rest)
 			if !ok || e != enh {
 				b.WriteString(t[:k+1+len(basic)])
 				t = t[k+1+len(basic):]
@@ -848,40 +807,20 @@ func (s *scanner) takeQmail(rec record) {
 	s.add(candidate{f: f, first: rec.first, last: rec.first + rec.n - 1})
 }
 
-// providerMarkers are words every match of providerRe contains.
-var providerMarkers = [...]string{"gsmtp", "google", "outlook", "remote server returned", "microsoft", "hotmail", "office365", "yahoo"}
-
-func providerIn(s string) string {
-	low := strings.ToLower(s)
-	if !slices.ContainsFunc(providerMarkers[:], func(w string) bool { return strings.Contains(low, w) }) {
-		return ""
-	}
-	m := providerRe.FindStringSubmatchIndex(s)
-	if m == nil {
-		return ""
-	}
-	for i := range providers {
-		if m[2+2*i] >= 0 {
-			return providers[i]
-		}
-	}
-	return ""
-}
-
 // provider names the provider behind a reply: the reply's own words first
 // (Gmail signs its replies "gsmtp"), then the host that sent it, then the
 // lines it was found on. Only a reply that names no host falls back to the
 // provider that generated the bounce; a named host that is none of the
 // providers' means a provider merely passed the reply on.
 func (s *scanner) provider(c candidate) string {
-	if p := providerIn(c.f.Text); p != "" {
+	if p := s.providers.Named(c.f.Text); p != "" {
 		return p
 	}
-	if p := providerIn(c.f.Host); p != "" {
+	if p := s.providers.Named(c.f.Host); p != "" {
 		return p
 	}
 	for k := c.first; k <= c.last; k++ {
-		if p := providerIn(s.lines[k]); p != "" {
+		if p := s.providers.Named(s.lines[k]); p != "" {
 			return p
 		}
 	}
@@ -999,5 +938,5 @@ func classify(f *Finding) {
 	f.Permanent = class == '5'
 	f.Temporary = class == '4'
 	f.Mismatch = f.Basic != "" && f.Enhanced != "" && f.Basic[0] != f.Enhanced[0]
-	f.Phase = phases[f.Command]
+	f.Phase = string(smtp.CommandPhase(f.Command))
 }

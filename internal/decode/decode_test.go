@@ -2,12 +2,24 @@ package decode
 
 import (
 	"fmt"
+	"os"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"smtpcodes.dev/internal/content"
 )
+
+// testDecoder knows the site's real list of providers.
+var testDecoder = func() *Decoder {
+	facts, err := content.LoadFacts(os.DirFS("../../content"))
+	if err != nil {
+		panic(err)
+	}
+	return New(facts.Providers)
+}()
 
 func TestDecode(t *testing.T) {
 	if len(samples) < 25 {
@@ -15,7 +27,7 @@ func TestDecode(t *testing.T) {
 	}
 	for _, tc := range samples {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Decode(tc.text)
+			got := testDecoder.Decode(tc.text)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("Decode:\n%s", diff(got, tc.want))
 			}
@@ -59,7 +71,7 @@ func TestProviderMarkers(t *testing.T) {
 		{"notgoogle.community", ""},
 		{"gsmtpx", ""},
 	} {
-		if got := providerIn(tc.in); got != tc.want {
+		if got := testDecoder.providers.Named(tc.in); got != tc.want {
 			t.Errorf("providerIn(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -67,11 +79,11 @@ func TestProviderMarkers(t *testing.T) {
 
 func TestDecodeIgnoresTextBeyondMaxInput(t *testing.T) {
 	filler := strings.Repeat("nothing to see here\n", MaxInput/20)
-	got := Decode(filler + "550 5.1.1 User unknown\n")
+	got := testDecoder.Decode(filler + "550 5.1.1 User unknown\n")
 	if len(got) != 0 {
 		t.Errorf("Decode found %+v past MaxInput", got)
 	}
-	got = Decode("550 5.1.1 User unknown\n" + filler)
+	got = testDecoder.Decode("550 5.1.1 User unknown\n" + filler)
 	if len(got) != 1 || got[0].Line != 1 {
 		t.Errorf("Decode = %+v, want the reply on line 1", got)
 	}
@@ -105,7 +117,7 @@ func TestDecodeHostileInput(t *testing.T) {
 			if len(text) > MaxInput {
 				t.Fatalf("input is %d bytes, more than MaxInput", len(text))
 			}
-			if got := Decode(text); len(got) > maxCandidates {
+			if got := testDecoder.Decode(text); len(got) > maxCandidates {
 				t.Errorf("Decode returned %d findings, more than %d", len(got), maxCandidates)
 			}
 		})
@@ -118,7 +130,7 @@ func BenchmarkDecodeHostile(b *testing.B) {
 		b.Run(strings.ReplaceAll(name, " ", "_"), func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			for b.Loop() {
-				Decode(text)
+				testDecoder.Decode(text)
 			}
 		})
 	}
@@ -153,7 +165,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		lines := strings.Count(text, "\n") + 1
 		prev := 0
-		for i, g := range Decode(text) {
+		for i, g := range testDecoder.Decode(text) {
 			if g.Basic == "" && g.Enhanced == "" {
 				t.Errorf("[%d] no code: %+v", i, g)
 				continue
@@ -209,13 +221,13 @@ func FuzzDecode(f *testing.F) {
 func BenchmarkDecode(b *testing.B) {
 	text := bigBounce()
 	// Each recipient's reply is in the bounce twice and must be found once.
-	if got := Decode(text); len(got) != bounceRecipients {
+	if got := testDecoder.Decode(text); len(got) != bounceRecipients {
 		b.Fatalf("Decode found %d replies, want %d", len(got), bounceRecipients)
 	}
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
-		Decode(text)
+		testDecoder.Decode(text)
 	}
 }
 

@@ -1,6 +1,10 @@
 package decode
 
-import "strings"
+import (
+	"strings"
+
+	"smtpcodes.dev/internal/smtp"
+)
 
 // dsnBlock is the per-recipient block of a delivery status notification
 // (RFC 3464 §2.3) being read. Its fields arrive one per line in any order
@@ -64,7 +68,7 @@ func (s *scanner) dsnField(i int) int {
 	value := b.String()
 	switch name {
 	case "status":
-		e, _, ok := parseEnhanced(value)
+		e, _, ok := smtp.ParseEnhanced(value)
 		if !ok {
 			return 0
 		}

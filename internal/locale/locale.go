@@ -17,7 +17,6 @@ package locale
 import (
 	"fmt"
 	"io/fs"
-	"path"
 	"slices"
 	"strings"
 
@@ -67,7 +66,8 @@ type Set struct {
 	langs      []Lang
 	matcher    language.Matcher
 	localizers []*i18n.Localizer
-	messages   []map[string]string // per language: message id -> "other" text
+	messages   []map[string]string // per language: message id -> text, for messages without plural forms
+	ids        []map[string]bool   // per language: every message id, plural ones included
 }
 
 // Load reads every active.<tag>.toml at the root of fsys.
@@ -77,7 +77,6 @@ func Load(fsys fs.FS) (*Set, error) {
 		return nil, err
 	}
 	bundle := i18n.NewBundle(language.English)
-	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	s := &Set{}
 	for _, name := range files {
 		code := strings.TrimSuffix(strings.TrimPrefix(name, "active."), ".toml")
@@ -89,15 +88,35 @@ func Load(fsys fs.FS) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		msgs := map[string]string{}
-		if _, err := toml.Decode(string(buf), &msgs); err != nil {
-			return nil, fmt.Errorf("locales/%s: %w (every entry must be id = \"text\")", name, err)
+		// Decoded once: the plain strings for the templates come from the
+		// same map that go-i18n gets its messages from.
+		var raw map[string]any
+		if _, err := toml.Decode(string(buf), &raw); err != nil {
+			return nil, fmt.Errorf("locales/%s: %w", name, err)
 		}
-		if _, err := bundle.ParseMessageFileBytes(buf, path.Base(name)); err != nil {
+		msgs := map[string]string{}
+		var messages []*i18n.Message
+		for id, v := range raw {
+			m, err := i18n.NewMessage(v)
+			if err != nil {
+				return nil, fmt.Errorf("locales/%s: %s: %w (want id = \"text\", or a table of CLDR plural forms)", name, id, err)
+			}
+			m.ID = id
+			messages = append(messages, m)
+			if text, ok := v.(string); ok {
+				msgs[id] = text
+			}
+		}
+		if err := bundle.AddMessages(tag, messages...); err != nil {
 			return nil, fmt.Errorf("locales/%s: %w", name, err)
 		}
 		s.langs = append(s.langs, Lang{Tag: tag, Code: code, Name: msgs[NameID]})
 		s.messages = append(s.messages, msgs)
+		ids := make(map[string]bool, len(raw))
+		for id := range raw {
+			ids[id] = true
+		}
+		s.ids = append(s.ids, ids)
 	}
 	def := slices.IndexFunc(s.langs, func(l Lang) bool { return l.Code == DefaultCode })
 	if def < 0 {
@@ -107,6 +126,7 @@ func Load(fsys fs.FS) (*Set, error) {
 	// tag as the fallback, and the switcher lists languages in this order.
 	s.langs[0], s.langs[def] = s.langs[def], s.langs[0]
 	s.messages[0], s.messages[def] = s.messages[def], s.messages[0]
+	s.ids[0], s.ids[def] = s.ids[def], s.ids[0]
 	tags := make([]language.Tag, len(s.langs))
 	for i, l := range s.langs {
 		if l.Name == "" {
@@ -246,11 +266,36 @@ func (t Translator) Plain() map[string]string {
 func (s *Set) Missing(l Lang) []string {
 	i := slices.IndexFunc(s.langs, func(x Lang) bool { return x.Code == l.Code })
 	var missing []string
-	for id := range s.messages[0] {
-		if i < 0 || strings.TrimSpace(s.messages[i][id]) == "" {
+	for id := range s.ids[0] {
+		switch {
+		case i < 0 || !s.ids[i][id]:
 			missing = append(missing, id)
+		case s.messages[0][id] != "" && strings.TrimSpace(s.messages[i][id]) == "":
+			missing = append(missing, id) // a plain message left empty
 		}
 	}
 	slices.Sort(missing)
 	return missing
+}
+
+// Has reports whether the default language defines message id: every id
+// the templates and the code use must pass, which the site checks when it
+// starts.
+func (s *Set) Has(id string) bool { return s.ids[0][id] }
+
+// Count says a message with CLDR plural forms for a count, in the
+// language's plural rules ("one", "few", "many", "other"), with the count
+// as .Count and further template data as alternating keys and values.
+func (t Translator) Count(id string, n int, kv ...any) string {
+	data := map[string]any{"Count": n}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			data[k] = kv[i+1]
+		}
+	}
+	msg, err := t.localizer.Localize(&i18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: data})
+	if msg == "" && err != nil {
+		return id
+	}
+	return msg
 }

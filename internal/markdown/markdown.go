@@ -7,12 +7,18 @@
 // instance configured once: CommonMark plus tables, no raw HTML (content is
 // trusted, but escaping it anyway keeps the rendered output safe to embed).
 //
+// This is the one place where HTML is asserted to be safe: a Section's HTML
+// is a template.HTML that templates and the JSON API use as it is, and
+// Paragraph makes the same kind of value from plain text. Nothing else in
+// the site converts a string to template.HTML.
+//
 // The package knows nothing of HTTP, languages or the site's code model.
 package markdown
 
 import (
 	"bytes"
 	"fmt"
+	"html/template"
 	"regexp"
 	"strings"
 
@@ -25,8 +31,8 @@ import (
 // Section is one rendered section of a body.
 type Section struct {
 	ID   string
-	HTML string // rendered HTML, safe to embed
-	Text string // plain text of the section, whitespace folded (for search and summaries)
+	HTML template.HTML // rendered HTML, safe to embed
+	Text string        // plain text of the section, whitespace folded (for search and summaries)
 	// Code holds the contents of the section's fenced code blocks, in order.
 	// Example replies live there, and they must be identical in every language.
 	Code []string
@@ -188,5 +194,12 @@ func (r *Renderer) render(src []byte) (Section, error) {
 	if err != nil {
 		return Section{}, err
 	}
-	return Section{HTML: html.String(), Text: strings.Join(strings.Fields(plain.String()), " "), Code: code}, nil
+	return Section{HTML: template.HTML(html.String()), Text: strings.Join(strings.Fields(plain.String()), " "), Code: code}, nil
+}
+
+// Paragraph returns plain text as one paragraph of HTML, escaped: for text
+// the site generates (from UI messages) where a section of content would
+// otherwise be.
+func Paragraph(text string) template.HTML {
+	return template.HTML("<p>" + template.HTMLEscapeString(text) + "</p>\n")
 }

@@ -14,7 +14,7 @@ func TestSections(t *testing.T) {
 	if len(secs) != 2 || secs[0].ID != "description" || secs[1].ID != "examples" {
 		t.Fatalf("sections = %+v", secs)
 	}
-	if !strings.Contains(secs[0].HTML, "<em>text</em>") || secs[0].Text != "Some text and code." {
+	if !strings.Contains(string(secs[0].HTML), "<em>text</em>") || secs[0].Text != "Some text and code." {
 		t.Errorf("description = %q / %q", secs[0].HTML, secs[0].Text)
 	}
 	if len(secs[1].Code) != 1 || secs[1].Code[0] != "::: not a marker inside a fence\n421 4.7.0 Try later\n" {
@@ -38,5 +38,11 @@ func TestSectionErrors(t *testing.T) {
 				t.Errorf("Sections(%q) succeeded, want an error", body)
 			}
 		})
+	}
+}
+
+func TestParagraph(t *testing.T) {
+	if got := Paragraph(`550 <user@example.com> & "x"`); got != "<p>550 &lt;user@example.com&gt; &amp; &#34;x&#34;</p>\n" {
+		t.Errorf("Paragraph = %q", got)
 	}
 }

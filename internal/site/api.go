@@ -2,17 +2,27 @@ package site
 
 import (
 	"encoding/json"
-	"html/template"
 	"net/http"
 
 	"smtpcodes.dev/internal/content"
 	"smtpcodes.dev/internal/locale"
+	"smtpcodes.dev/internal/markdown"
+	"smtpcodes.dev/internal/prepared"
 )
 
 // The JSON API: /codes/{code}.json, /compare/{a}-vs-{b}.json and
 // /codes.json, in the language the request chooses like any page. The
 // field names are a stable contract documented in the README: add fields,
-// never rename or remove them.
+// never rename or remove them. A code's JSON is built from the same view
+// as its page, at start-up; a comparison's on first request, from the
+// same view as its page.
+
+// serveAllJSON serves /codes.json: every code, for offline use.
+func (s *Server) serveAllJSON(w http.ResponseWriter, r *http.Request) error {
+	setCORS(w)
+	s.sendPage(w, r, "/codes.json", s.pages[pageKey{"/codes.json", state(r).lang.Code}])
+	return nil
+}
 
 type apiCode struct {
 	Code         string            `json:"code"`
@@ -151,9 +161,8 @@ func (s *Server) apiCode(v codeView) apiCode {
 		o, _ := s.store.Code(id)
 		out.SeenWith = append(out.SeenWith, apiLink{Code: id, URL: s.abs(v.Base, codeURL(id)), CompareURL: s.abs(v.Base, compareURL(c, o))})
 	}
-	p, _ := c.Page(l.Code)
-	for _, sec := range p.Sections {
-		out.Sections = append(out.Sections, apiSection{ID: sec.ID, Heading: v.T(headings[sec.ID]), HTML: sec.HTML, Text: sec.Text})
+	for _, sec := range t.Sections {
+		out.Sections = append(out.Sections, apiSection{ID: sec.ID, Heading: sec.Heading, HTML: string(sec.HTML), Text: sec.Text})
 	}
 	return out
 }
@@ -168,40 +177,35 @@ func marshalJSON(v any) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-func (s *Server) compareJSON(l locale.Lang, a, b *content.Code) (*response, error) {
-	path := compareURL(a, b)
+func (s *Server) compareJSON(l locale.Lang, p pair) (*prepared.Response, error) {
+	path := p.path()
 	base := s.base(l, path)
 	out := apiCompare{
 		Lang: l.Code, URL: s.abs(base, path), URLs: s.urls(path),
-		A: apiLink{Code: a.ID, URL: s.abs(base, codeURL(a.ID))},
-		B: apiLink{Code: b.ID, URL: s.abs(base, codeURL(b.ID))},
+		A: apiLink{Code: p.a.ID, URL: s.abs(base, codeURL(p.a.ID))},
+		B: apiLink{Code: p.b.ID, URL: s.abs(base, codeURL(p.b.ID))},
 	}
 	var rows []compareRow
-	if (a.Kind == content.Basic) != (b.Kind == content.Basic) {
-		v := s.comboView(l, a, b, nil)
+	var notes []section
+	if p.combined() {
+		v := s.comboView(l, p)
 		out.Kind, out.Title, out.Summary, rows = "combined", v.H1, v.Summary, v.Rows
-		notes := []string{v.ClassNote}
-		if v.RegistryNote != "" {
-			notes = append(notes, v.RegistryNote)
-		}
-		for _, n := range notes {
-			out.Notes = append(out.Notes, apiSection{ID: "differences", Heading: base.T("heading_differences"), Text: n, HTML: "<p>" + template.HTMLEscapeString(n) + "</p>"})
-		}
-		which := base.T("compare_combo_which")
-		out.Notes = append(out.Notes, apiSection{ID: "which", Heading: base.T("heading_which"), Text: which, HTML: "<p>" + template.HTMLEscapeString(which) + "</p>"})
+		notes = append(v.Notes, v.Which)
 	} else {
-		v := s.compareView(l, a, b, nil)
+		v := s.compareView(l, p)
 		out.Kind, out.Title, out.Summary, rows = "compare", v.H1, v.Summary, v.Rows
-		if n, ok := s.store.Note(a.ID, b.ID); ok {
-			p, _ := n.Page(l.Code)
-			for _, sec := range p.Sections {
-				out.Notes = append(out.Notes, apiSection{ID: sec.ID, Heading: base.T(headings[sec.ID]), HTML: sec.HTML, Text: sec.Text})
-			}
-		} else {
-			for _, t := range v.Uses {
-				out.Notes = append(out.Notes, apiSection{ID: "which", Heading: base.T("heading_which"), Text: t.Code.ID + ": " + t.Summary, HTML: "<p><strong>" + t.Code.ID + "</strong>: " + template.HTMLEscapeString(t.Summary) + "</p>"})
+		for _, sec := range []*section{v.Differences, v.Which} {
+			if sec != nil {
+				notes = append(notes, *sec)
 			}
 		}
+		for _, t := range v.Uses {
+			text := t.Code.ID + ": " + t.Summary
+			notes = append(notes, section{ID: "which", Heading: base.T(headingMsg("which")), Text: text, HTML: markdown.Paragraph(text)})
+		}
+	}
+	for _, n := range notes {
+		out.Notes = append(out.Notes, apiSection{ID: n.ID, Heading: n.Heading, HTML: string(n.HTML), Text: n.Text})
 	}
 	for _, r := range rows {
 		out.Differences = append(out.Differences, apiRow(r))
@@ -210,13 +214,7 @@ func (s *Server) compareJSON(l locale.Lang, a, b *content.Code) (*response, erro
 	if err != nil {
 		return nil, err
 	}
-	return newResponse(http.StatusOK, jsonType, l.Code, cachePage, body).quick(), nil
-}
-
-// setCORS lets any site read the API with GET (it holds only public data
-// and no credentials).
-func setCORS(w http.ResponseWriter) {
-	w.Header().Set("Access-Control-Allow-Origin", "*")
+	return prepared.New(http.StatusOK, jsonType, l.Code, prepared.Page, body).OnDemand(), nil
 }
 
 var errJSONNotFound = httpError{status: http.StatusNotFound, json: true}

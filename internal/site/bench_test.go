@@ -18,7 +18,7 @@ func BenchmarkRenderCodePage(b *testing.B) {
 	c, _ := s.store.Code("550")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.execute("code", s.codeView(l, c)); err != nil {
+		if _, err := s.templates.execute("code", s.codeView(l, c)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -29,15 +29,14 @@ func BenchmarkRenderCodePage(b *testing.B) {
 func BenchmarkComposeComparePage(b *testing.B) {
 	s := newTestServer(b, Config{})
 	l, _ := s.locales.Lookup("ja")
-	x, _ := s.store.Code("421")
-	y, _ := s.store.Code("556")
+	p, _ := s.parsePair("421-vs-556")
 	b.ReportAllocs()
 	for b.Loop() {
-		r, err := s.renderCompare(l, x, y)
+		r, err := s.renderCompare(l, p)
 		if err != nil {
 			b.Fatal(err)
 		}
-		r.compress()
+		r.Compress()
 	}
 }
 
@@ -81,11 +80,11 @@ func TestPageWeight(t *testing.T) {
 	s := newTestServer(t, Config{})
 	s.Compress()
 	largest, largestID := 0, ""
-	for key, r := range s.pre.pages {
+	for key, r := range s.pages {
 		if len(key.path) < 7 || key.path[:7] != "/codes/" || key.path[len(key.path)-5:] == ".json" {
 			continue
 		}
-		gz, _ := r.variant("gzip")
+		gz, _, _ := r.Variant("gzip")
 		if len(gz) > largest {
 			largest, largestID = len(gz), key.path+"?lang="+key.lang
 		}
@@ -94,7 +93,7 @@ func TestPageWeight(t *testing.T) {
 		t.Errorf("largest code page %s is %d bytes gzipped, over 14 KB", largestID, largest)
 	}
 	t.Logf("largest code page: %s, %d bytes gzipped", largestID, largest)
-	css, _ := s.assets.byName["site.css"].variant("gzip")
+	css, _, _ := s.assets.byName["site.css"].Variant("gzip")
 	if len(css) >= 10<<10 {
 		t.Errorf("site.css is %d bytes gzipped, over 10 KB", len(css))
 	}

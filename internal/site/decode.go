@@ -3,7 +3,6 @@ package site
 import (
 	"encoding/json"
 	"errors"
-	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -13,7 +12,8 @@ import (
 
 	"smtpcodes.dev/internal/content"
 	"smtpcodes.dev/internal/decode"
-	"smtpcodes.dev/internal/locale"
+	"smtpcodes.dev/internal/prepared"
+	"smtpcodes.dev/internal/smtp"
 )
 
 // The bounce decoder: /decode (a form, also GET ?text= for short texts that
@@ -60,17 +60,15 @@ type codeRef struct {
 	Fallback       bool
 }
 
-var providerNames = map[string]string{"gmail": "Gmail", "microsoft": "Microsoft 365", "yahoo": "Yahoo"}
-
 func (s *Server) serveDecode(w http.ResponseWriter, r *http.Request) error {
-	l, src := langFrom(r.Context())
-	if src == locale.FromQuery && r.URL.Query().Has(chooseParam) {
-		s.setLangCookie(w, l)
-	}
+	// From the switcher: remember the choice, and stay, so a posted text
+	// is not lost.
+	s.rememberChoice(w, r)
+	l := state(r).lang
 	v := decodeView{Base: s.base(l, "/decode")}
-	v.Title = v.UI["decode_title"] + " | " + v.UI["site_name"]
-	v.Description = v.UI["decode_intro"]
-	v.Crumbs = []crumb{{Name: v.UI["decode_title"], URL: v.Link("/decode")}}
+	v.Title = v.T(msgDecodeTitle) + " | " + v.T(msgSiteName)
+	v.Description = v.T(msgDecodeIntro)
+	v.Crumbs = []crumb{{Name: v.T(msgDecodeTitle), URL: v.Link("/decode")}}
 	v.Example = "/decode?lang=" + l.Code + "&text=" + url.QueryEscape(decodeExample)
 	status := http.StatusOK
 	switch r.Method {
@@ -96,19 +94,15 @@ func (s *Server) serveDecode(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if v.Posted {
-		for _, f := range decode.Decode(v.Text) {
+		for _, f := range s.decoder.Decode(v.Text) {
 			v.Findings = append(v.Findings, s.findingView(v.Base, f))
 		}
 	}
-	body, err := s.execute("decode", v)
-	if err != nil {
-		return err
-	}
-	resp := newResponse(status, htmlType, l.Code, cacheNone, body).quick()
+	policy := prepared.NoStore // the reader's own text
 	if !v.Posted && !v.TooLong {
-		resp.policy = cachePage // the empty form is the same for everyone
+		policy = prepared.Page // the empty form is the same for everyone
 	}
-	resp.write(w, r, src == locale.FromQuery)
+	s.sendRendered(w, r, "decode", v, status, policy)
 	return nil
 }
 
@@ -136,49 +130,48 @@ func readDecodeForm(w http.ResponseWriter, r *http.Request) (string, error) {
 func (s *Server) findingView(b Base, f decode.Finding) findingView {
 	v := findingView{
 		Title: strings.TrimSpace(f.Basic + " " + f.Enhanced), Text: f.Text,
-		Recipient: f.Recipient, Host: f.Host, Provider: providerNames[f.Provider],
+		Recipient: f.Recipient, Host: f.Host,
+	}
+	if p, ok := s.store.Facts.Providers.Get(f.Provider); ok {
+		v.Provider = p.Name
 	}
 	var basic, enhanced *content.Code
 	if f.Basic != "" {
 		v.Basic, basic = s.ref(b, f.Basic)
 		if basic == nil {
-			v.Warnings = append(v.Warnings, b.T("decode_basic_unknown", "Code", f.Basic))
+			v.Warnings = append(v.Warnings, b.T(msgDecodeBasicUnknown, "Code", f.Basic))
 		}
 	}
 	if f.Enhanced != "" {
 		v.Enhanced, enhanced = s.ref(b, f.Enhanced)
 		switch {
 		case enhanced == nil:
-			v.Warnings = append(v.Warnings, b.T("decode_enhanced_unknown", "Code", f.Enhanced))
+			v.Warnings = append(v.Warnings, b.T(msgDecodeEnhancedUnknown, "Code", f.Enhanced))
 		case enhanced.Provider != nil:
-			v.Warnings = append(v.Warnings, b.T("provider_only_label", "Provider", enhanced.Provider.ProviderName))
+			v.Warnings = append(v.Warnings, b.T(msgProviderOnlyLabel, "Provider", enhanced.Provider.ProviderName))
 		}
 	}
 	if f.Mismatch {
-		v.Warnings = append(v.Warnings, b.T("decode_mismatch", "Basic", f.Basic, "Enhanced", f.Enhanced))
+		v.Warnings = append(v.Warnings, b.T(msgDecodeMismatch, "Basic", f.Basic, "Enhanced", f.Enhanced))
 	}
 	switch {
 	case f.Permanent:
-		v.Verdict, v.VerdictKey = b.UI["decode_permanent"], "permanent"
+		v.Verdict, v.VerdictKey = b.T(msgDecodePermanent), "permanent"
 	case f.Temporary:
-		v.Verdict, v.VerdictKey = b.UI["decode_temporary"], "temporary"
+		v.Verdict, v.VerdictKey = b.T(msgDecodeTemporary), "temporary"
 	default:
-		v.Verdict, v.VerdictKey = b.UI["decode_success"], "success"
+		v.Verdict, v.VerdictKey = b.T(msgDecodeSuccess), "success"
 	}
-	v.WhoActs = b.UI["act_"+whoActs(f)]
+	v.WhoActs = b.T(actorMsg(smtp.WhoActs(f.Basic, f.Enhanced)))
 	if f.Phase != "" {
-		v.Command = b.UI["phase_"+f.Phase]
+		v.Command = b.T(phaseMsg(smtp.Phase(f.Phase)))
 	}
 	// The provider's own meaning, when this provider sent the reply and
 	// documents the number differently from the registry.
 	if enhanced != nil {
 		for _, r := range enhanced.Reuses {
 			if r.Provider.Provider == f.Provider {
-				p, fallback := r.Page(b.Lang.Code)
-				rv := reuseView{Provider: r.Provider.ProviderName, Title: p.Title, Doc: r.Provider.Doc, Fallback: fallback}
-				if sec, ok := p.Section("meaning"); ok {
-					rv.HTML, rv.Text = template.HTML(sec.HTML), sec.Text
-				}
+				rv := reuse(b, r)
 				v.Reuse = &rv
 			}
 		}
@@ -188,8 +181,8 @@ func (s *Server) findingView(b Base, f decode.Finding) findingView {
 	label := v.Title
 	switch {
 	case f.Phase != "":
-		v.Timeline = timeline(b, timelineInput{label, []content.Phase{content.Phase(f.Phase)}})
-		v.Timeline.Caption = b.UI["timeline_caption_finding"]
+		v.Timeline = timeline(b, timelineInput{label, []smtp.Phase{smtp.Phase(f.Phase)}})
+		v.Timeline.Caption = b.T(msgTimelineCaptionFinding)
 	case basic != nil:
 		v.Timeline = timeline(b, timelineInput{label, basic.Phases})
 	case enhanced != nil:
@@ -206,37 +199,6 @@ func (s *Server) ref(b Base, id string) (*codeRef, *content.Code) {
 	}
 	p, fallback := c.Page(b.Lang.Code)
 	return &codeRef{ID: id, Title: p.Title, URL: b.Link(codeURL(id)), Fallback: fallback}, c
-}
-
-// whoActs says who has to do something about a reply, from its class and,
-// for failures, the subject of its enhanced code (RFC 3463 §3 says whose
-// control each subject is "assumed" to be under) or else its basic code.
-func whoActs(f decode.Finding) string {
-	switch {
-	case !f.Permanent && !f.Temporary:
-		return "none"
-	case f.Temporary && f.Enhanced != "4.2.2":
-		return "wait"
-	}
-	if f.Enhanced != "" {
-		switch strings.Split(f.Enhanced, ".")[1] {
-		case "1", "6":
-			return "sender"
-		case "2":
-			return "recipient"
-		case "3", "4":
-			return "receiving_admin"
-		case "5", "7":
-			return "sending_admin"
-		}
-	}
-	switch f.Basic {
-	case "550", "551", "553", "556", "521", "552":
-		return "sender"
-	case "530", "534", "535", "538", "523", "525":
-		return "sender_client"
-	}
-	return "sending_admin"
 }
 
 // apiFinding is one finding of POST /api/decode.
@@ -262,7 +224,7 @@ type apiFinding struct {
 // {"text": "..."}, a form field text, or a plain-text body.
 func (s *Server) serveDecodeAPI(w http.ResponseWriter, r *http.Request) error {
 	setCORS(w)
-	l, _ := langFrom(r.Context())
+	l := state(r).lang
 	r.Body = http.MaxBytesReader(w, r.Body, maxDecodeBody)
 	var text string
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -297,12 +259,12 @@ func (s *Server) serveDecodeAPI(w http.ResponseWriter, r *http.Request) error {
 		Lang     string       `json:"lang"`
 		Findings []apiFinding `json:"findings"`
 	}{Lang: l.Code, Findings: []apiFinding{}}
-	for _, f := range decode.Decode(text) {
+	for _, f := range s.decoder.Decode(text) {
 		v := s.findingView(b, f)
 		af := apiFinding{
 			Basic: f.Basic, Enhanced: f.Enhanced, Text: f.Text, Command: f.Command, Phase: f.Phase,
 			Recipient: f.Recipient, Host: f.Host, Provider: f.Provider, Outcome: v.VerdictKey,
-			WhoActs: whoActs(f), Mismatch: f.Mismatch, Line: f.Line, Notes: v.Warnings,
+			WhoActs: string(smtp.WhoActs(f.Basic, f.Enhanced)), Mismatch: f.Mismatch, Line: f.Line, Notes: v.Warnings,
 		}
 		if v.Basic != nil && v.Basic.URL != "" {
 			af.BasicURL = s.cfg.BaseURL + v.Basic.URL
@@ -319,8 +281,9 @@ func (s *Server) serveDecodeAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// An answer to posted text: never cached, no validators.
 	w.Header().Set("Content-Type", jsonType)
-	w.Header().Set("Cache-Control", "no-store")
+	prepared.SetCacheControl(w.Header(), prepared.NoStore, false)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
 	return nil
@@ -328,3 +291,13 @@ func (s *Server) serveDecodeAPI(w http.ResponseWriter, r *http.Request) error {
 
 // decodeExample is the prefilled example the page links to.
 const decodeExample = `Oct 14 09:12:03 mail postfix/smtp[2841]: 3F1A2C0D21: to=<bob@example.net>, relay=mx.example.net[198.51.100.7]:25, delay=1.2, dsn=5.1.1, status=bounced (host mx.example.net[198.51.100.7] said: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`
+
+// serveDecodePreflight answers the CORS preflight of JSON posts from other
+// sites.
+func serveDecodePreflight(w http.ResponseWriter, r *http.Request) {
+	setCORS(w)
+	w.Header().Set("Access-Control-Allow-Methods", "POST")
+	w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+	w.Header().Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -2,7 +2,9 @@ package site
 
 import (
 	"bufio"
+	"context"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +14,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"smtpcodes.dev/internal/prepared"
 )
 
 // Static export: the whole site as files, for any static host or CDN, and
@@ -53,10 +59,11 @@ func (st ExportStats) PagesPerSecond() float64 {
 type exportJob struct {
 	name  string // path under Dir
 	page  bool   // counts as a page
-	build func() (*response, error)
+	build func() (*prepared.Response, error)
 }
 
-// Export writes the site to opt.Dir.
+// Export writes the site to opt.Dir. It stops at the first error and
+// returns it.
 func (s *Server) Export(opt ExportOptions) (ExportStats, error) {
 	return s.export(opt, nil)
 }
@@ -68,39 +75,33 @@ func (s *Server) export(opt ExportOptions, keep func(name string) bool) (ExportS
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	jobs := make(chan exportJob, 256)
 	var st ExportStats
 	var pages, files, bytes atomic.Int64
 	var etags sync.Map // file name -> quoted ETag
-	var firstErr error
-	var errOnce sync.Once
-	var wg sync.WaitGroup
-	for range opt.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				if keep != nil && !keep(j.name) {
-					continue
-				}
-				n, nb, err := s.exportOne(opt, j, &etags)
-				if err != nil {
-					errOnce.Do(func() { firstErr = err })
-					continue
-				}
-				files.Add(int64(n))
-				bytes.Add(nb)
-				if j.page {
-					pages.Add(1)
-				}
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(opt.Workers)
+	for j := range s.exportJobs() {
+		if ctx.Err() != nil {
+			break // a file failed: write no more
+		}
+		if keep != nil && !keep(j.name) {
+			continue
+		}
+		g.Go(func() error {
+			n, nb, err := s.exportOne(opt, j, &etags)
+			if err != nil {
+				return err
 			}
-		}()
+			files.Add(int64(n))
+			bytes.Add(nb)
+			if j.page {
+				pages.Add(1)
+			}
+			return nil
+		})
 	}
-	s.exportJobs(jobs)
-	close(jobs)
-	wg.Wait()
-	if firstErr != nil {
-		return st, firstErr
+	if err := g.Wait(); err != nil {
+		return st, err
 	}
 	if err := s.writeRedirects(filepath.Join(opt.Dir, "redirects.map")); err != nil {
 		return st, err
@@ -114,30 +115,53 @@ func (s *Server) export(opt ExportOptions, keep func(name string) bool) (ExportS
 }
 
 // exportJobs lists every file of the site.
-func (s *Server) exportJobs(jobs chan<- exportJob) {
-	ready := func(r *response) func() (*response, error) { return func() (*response, error) { return r, nil } }
-	for name, r := range s.assets.byName {
-		jobs <- exportJob{name: "static/" + name, build: ready(r)}
-	}
-	jobs <- exportJob{name: "robots.txt", build: ready(s.robotsTxt)}
-	jobs <- exportJob{name: "sitemap.xml", build: ready(s.sitemapIndex)}
-	jobs <- exportJob{name: "sitemap-codes.xml", build: ready(s.sitemapCodes)}
-	for n := 1; (n-1)*comparePerMap < s.pairs(); n++ {
-		jobs <- exportJob{name: "sitemap-compare-" + strconv.Itoa(n) + ".xml", build: func() (*response, error) { return s.compareSitemap(n) }}
-	}
-	for key, r := range s.pre.pages {
-		jobs <- exportJob{name: key.lang + exportPath(key.path), page: true, build: ready(r)}
-	}
-	for key, r := range s.pre.errors {
-		jobs <- exportJob{name: key.lang + "/" + key.path + ".html", build: ready(r)}
-	}
-	codes := s.store.Codes()
-	for _, l := range s.locales.Langs() {
-		for i, a := range codes {
-			for _, b := range codes[i+1:] {
-				path := compareURL(a, b)
-				jobs <- exportJob{name: l.Code + path + ".html", page: true, build: func() (*response, error) { return s.renderCompare(l, a, b) }}
-				jobs <- exportJob{name: l.Code + path + ".json", page: true, build: func() (*response, error) { return s.compareJSON(l, a, b) }}
+func (s *Server) exportJobs() iter.Seq[exportJob] {
+	return func(yield func(exportJob) bool) {
+		ready := func(r *prepared.Response) func() (*prepared.Response, error) {
+			return func() (*prepared.Response, error) { return r, nil }
+		}
+		for name, r := range s.assets.byName {
+			if !yield(exportJob{name: "static/" + name, build: ready(r)}) {
+				return
+			}
+		}
+		for _, j := range []exportJob{
+			{name: "robots.txt", build: ready(s.robotsTxt)},
+			{name: "sitemap.xml", build: ready(s.sitemapIndex)},
+			{name: "sitemap-codes.xml", build: ready(s.sitemapCodes)},
+		} {
+			if !yield(j) {
+				return
+			}
+		}
+		for n := 1; (n-1)*comparePerMap < s.pairs(); n++ {
+			if !yield(exportJob{name: "sitemap-compare-" + strconv.Itoa(n) + ".xml", build: func() (*prepared.Response, error) { return s.compareSitemap(n) }}) {
+				return
+			}
+		}
+		for key, r := range s.pages {
+			if !yield(exportJob{name: key.lang + exportPath(key.path), page: true, build: ready(r)}) {
+				return
+			}
+		}
+		for key, r := range s.errorPages {
+			if !yield(exportJob{name: key.lang + "/" + key.path + ".html", build: ready(r)}) {
+				return
+			}
+		}
+		codes := s.store.Codes()
+		for _, l := range s.locales.Langs() {
+			for i, a := range codes {
+				for _, b := range codes[i+1:] {
+					p := pair{a: a, b: b, exact: true}
+					path := p.path()
+					if !yield(exportJob{name: l.Code + path + ".html", page: true, build: func() (*prepared.Response, error) { return s.renderCompare(l, p) }}) {
+						return
+					}
+					if !yield(exportJob{name: l.Code + path + ".json", page: true, build: func() (*prepared.Response, error) { return s.compareJSON(l, p) }}) {
+						return
+					}
+				}
 			}
 		}
 	}
@@ -161,27 +185,31 @@ func (s *Server) exportOne(opt ExportOptions, j exportJob, etags *sync.Map) (fil
 	if err != nil {
 		return 0, 0, fmt.Errorf("export %s: %w", j.name, err)
 	}
+	body, _, err := r.Variant("")
+	if err != nil {
+		return 0, 0, fmt.Errorf("export %s: %w", j.name, err)
+	}
 	var gz, br []byte
 	if opt.MaxCompression {
-		gz, br = gzipBytes(r.body, 9), brotliBytes(r.body, 11)
+		gz, br = prepared.Gzip(body, prepared.MaxGzipLevel), prepared.Brotli(body, prepared.MaxBrotliLevel)
 	} else {
-		r.compress()
-		gz, br = r.gz, r.br
+		gz, _, _ = r.Variant("gzip")
+		br, _, _ = r.Variant("br")
 	}
 	base := filepath.Join(opt.Dir, filepath.FromSlash(j.name))
 	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("export: %w", err)
 	}
 	for _, f := range []struct {
 		name string
 		data []byte
-	}{{base, r.body}, {base + ".gz", gz}, {base + ".br", br}} {
+	}{{base, body}, {base + ".gz", gz}, {base + ".br", br}} {
 		if err := os.WriteFile(f.name, f.data, 0o644); err != nil {
-			return 0, 0, err
+			return 0, 0, fmt.Errorf("export: %w", err)
 		}
 		bytes += int64(len(f.data))
 	}
-	etags.Store("/"+j.name, strings.Trim(r.etag, `"`))
+	etags.Store("/"+j.name, strings.Trim(r.ETag(), `"`))
 	return 3, bytes, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,8 +12,12 @@ import (
 
 	"smtpcodes.dev/internal/content"
 	"smtpcodes.dev/internal/locale"
+	"smtpcodes.dev/internal/prepared"
 )
 
+// Search: /search?q= (and the go-to box, /go, which lands on a code's page
+// or falls back to a search).
+//
 // Search is a linear scan over every code page of one language: a few
 // hundred documents of a few kilobytes, well under a millisecond, with no
 // index to keep in sync. Text is compared after NFKC normalisation and
@@ -110,7 +113,7 @@ func (idx *searchIndex) find(s *Server, b Base, q string) []searchResult {
 	terms := strings.Fields(q)
 	var results []searchResult
 	exact := ""
-	if c, ok := s.lookupLoose(q); ok {
+	if c, _, ok := s.store.Lookup(q); ok {
 		exact = c.ID
 	}
 	for _, d := range idx.docs[b.Lang.Code] {
@@ -230,13 +233,6 @@ type searchView struct {
 	Examples  []string
 }
 
-func className(b Base, c *content.Code) string {
-	if c.Kind == content.Basic {
-		return b.T("class_" + strconv.Itoa(c.Class))
-	}
-	return b.T("eclass_" + strconv.Itoa(c.Class))
-}
-
 func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request) error {
 	return s.serveSearchQuery(w, r, r.URL.Query().Get("q"))
 }
@@ -244,15 +240,12 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request) error {
 // serveSearchQuery renders the results for q: an empty or absurd query
 // gets a page with examples, never an error.
 func (s *Server) serveSearchQuery(w http.ResponseWriter, r *http.Request, q string) error {
-	l, src := langFrom(r.Context())
-	if src == locale.FromQuery && r.URL.Query().Has(chooseParam) {
-		// From the switcher: remember the choice, but stay on the
-		// results rather than redirect with the reader's query.
-		s.setLangCookie(w, l)
-	}
+	// From the switcher: remember the choice, but stay on the results
+	// rather than redirect with the reader's query.
+	s.rememberChoice(w, r)
 	folded, truncated := normalizeQuery(q)
-	v := s.searchView(l, folded, truncated)
-	s.renderDynamic(w, r, "search", v)
+	v := s.searchView(state(r).lang, folded, truncated)
+	s.sendRendered(w, r, "search", v, http.StatusOK, prepared.Page)
 	return nil
 }
 
@@ -265,12 +258,37 @@ func (s *Server) searchView(l locale.Lang, q string, truncated bool) searchView 
 		b.Langs[i].URL = "/search?" + u.Encode()
 	}
 	if q == "" {
-		b.Title = b.T("search_title") + " | " + b.T("site_name")
+		b.Title = b.T(msgSearchTitle) + " | " + b.T(msgSiteName)
 	} else {
-		b.Title = b.T("search_results_title", "Query", q) + " | " + b.T("site_name")
+		b.Title = b.T(msgSearchResultsTitle, "Query", q) + " | " + b.T(msgSiteName)
 	}
-	b.Crumbs = []crumb{{Name: b.T("search_title"), URL: b.Link("/search")}}
-	v := searchView{Base: b, Query: q, Truncated: truncated, Examples: []string{"421", "5.7.26", "4.7", b.T("search_example_word")}}
+	b.Crumbs = []crumb{{Name: b.T(msgSearchTitle), URL: b.Link("/search")}}
+	v := searchView{Base: b, Query: q, Truncated: truncated, Examples: []string{"421", "5.7.26", "4.7", b.T(msgSearchExampleWord)}}
 	v.Results = s.search().find(s, b, q)
+	return v
+}
+
+// serveGo answers the "go to code" box: a code lands on its page, anything
+// else is searched for.
+func (s *Server) serveGo(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query().Get("code")
+	c, _, ok := s.store.Lookup(normalizeCode(q))
+	if !ok {
+		return s.serveSearchQuery(w, r, q)
+	}
+	s.redirect(w, r, withQuery(codeURL(c.ID), state(r).langQuery()), http.StatusFound)
+	return nil
+}
+
+// normalizeCode cleans what a reader typed into a code box: surrounding
+// space, full-width digits and dots (NFKC), an "SMTP" prefix.
+func normalizeCode(v string) string {
+	if len(v) > 32 {
+		return ""
+	}
+	v = strings.TrimSpace(norm.NFKC.String(v))
+	if len(v) > 4 && strings.EqualFold(v[:4], "smtp") {
+		v = strings.TrimSpace(v[4:])
+	}
 	return v
 }

@@ -11,7 +11,11 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+
+	"smtpcodes.dev/internal/prepared"
 )
+
+// For search engines: JSON-LD in every page, the sitemaps and robots.txt.
 
 // jsonLD describes a page for search engines (schema.org): the page itself
 // as typ, with extra properties, and its breadcrumb trail.
@@ -29,7 +33,7 @@ func (s *Server) jsonLD(b Base, typ string, extra map[string]any) template.JS {
 	for k, v := range extra {
 		page[k] = v
 	}
-	items := []map[string]any{{"@type": "ListItem", "position": 1, "name": b.T("nav_home"), "item": s.cfg.BaseURL + b.Link("/")}}
+	items := []map[string]any{{"@type": "ListItem", "position": 1, "name": b.T(msgNavHome), "item": s.cfg.BaseURL + b.Link("/")}}
 	for i, c := range b.Crumbs {
 		items = append(items, map[string]any{"@type": "ListItem", "position": i + 2, "name": c.Name, "item": s.cfg.BaseURL + c.URL})
 	}
@@ -37,10 +41,9 @@ func (s *Server) jsonLD(b Base, typ string, extra map[string]any) template.JS {
 		"@context": "https://schema.org",
 		"@graph":   []any{page, map[string]any{"@type": "BreadcrumbList", "itemListElement": items}},
 	}
-	out, err := json.Marshal(doc) // escapes <, > and &: safe inside <script>
-	if err != nil {
-		panic(err) // only maps of strings and numbers: cannot fail
-	}
+	// Marshal escapes <, > and &: safe inside <script>. It cannot fail on
+	// maps of strings and numbers.
+	out, _ := json.Marshal(doc)
 	return template.JS(out)
 }
 
@@ -92,13 +95,12 @@ func (s *Server) sitemapURLs(path string) []sitemapURL {
 	return urls
 }
 
+// marshalXML encodes a sitemap. Encoding plain structs of strings into a
+// buffer cannot fail.
 func marshalXML(v any) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	if err := enc.Encode(v); err != nil {
-		panic(err) // plain structs of strings: cannot fail
-	}
+	xml.NewEncoder(&buf).Encode(v)
 	buf.WriteByte('\n')
 	return buf.Bytes()
 }
@@ -109,7 +111,7 @@ func (s *Server) pairs() int {
 	return n * (n - 1) / 2
 }
 
-func (s *Server) sitemaps() (index, codes *response) {
+func (s *Server) sitemaps() (index, codes *prepared.Response) {
 	set := urlset{NS: sitemapNS, XHTML: "http://www.w3.org/1999/xhtml"}
 	set.URLs = append(set.URLs, s.sitemapURLs("/")...)
 	set.URLs = append(set.URLs, s.sitemapURLs("/codes")...)
@@ -126,12 +128,12 @@ func (s *Server) sitemaps() (index, codes *response) {
 	for i := 1; (i-1)*comparePerMap < s.pairs(); i++ {
 		add("/sitemap-compare-" + strconv.Itoa(i) + ".xml")
 	}
-	return newResponse(http.StatusOK, "application/xml; charset=utf-8", "", cacheShared, marshalXML(idx)),
-		newResponse(http.StatusOK, "application/xml; charset=utf-8", "", cacheShared, marshalXML(set))
+	return prepared.New(http.StatusOK, xmlType, "", prepared.Shared, marshalXML(idx)),
+		prepared.New(http.StatusOK, xmlType, "", prepared.Shared, marshalXML(set))
 }
 
 // compareSitemap lists the comparisons of chunk n (from 1), in canonical order.
-func (s *Server) compareSitemap(n int) (*response, error) {
+func (s *Server) compareSitemap(n int) (*prepared.Response, error) {
 	codes := s.store.Codes()
 	set := urlset{NS: sitemapNS, XHTML: "http://www.w3.org/1999/xhtml"}
 	first, last := (n-1)*comparePerMap, n*comparePerMap
@@ -147,17 +149,17 @@ func (s *Server) compareSitemap(n int) (*response, error) {
 	if len(set.URLs) == 0 {
 		return nil, errNotFound
 	}
-	return newResponse(http.StatusOK, "application/xml; charset=utf-8", "", cacheShared, marshalXML(set)).quick(), nil
+	return prepared.New(http.StatusOK, xmlType, "", prepared.Shared, marshalXML(set)).OnDemand(), nil
 }
 
 func (s *Server) serveSitemap(w http.ResponseWriter, r *http.Request) error {
 	name := chi.URLParam(r, "name")
 	switch name {
 	case "":
-		s.sitemapIndex.write(w, r, true)
+		send(w, r, s.sitemapIndex)
 		return nil
 	case "codes":
-		s.sitemapCodes.write(w, r, true)
+		send(w, r, s.sitemapCodes)
 		return nil
 	}
 	nstr, ok := strings.CutPrefix(name, "compare-")
@@ -165,15 +167,15 @@ func (s *Server) serveSitemap(w http.ResponseWriter, r *http.Request) error {
 	if !ok || err != nil || n < 1 || strconv.Itoa(n) != nstr || (n-1)*comparePerMap >= s.pairs() {
 		return errNotFound
 	}
-	resp, err := s.compares.get("/sitemap-compare-"+nstr+".xml", func() (*response, error) { return s.compareSitemap(n) })
+	resp, err := s.compares.Get("/sitemap-compare-"+nstr+".xml", func() (*prepared.Response, error) { return s.compareSitemap(n) })
 	if err != nil {
 		return err
 	}
-	resp.write(w, r, true)
+	send(w, r, resp)
 	return nil
 }
 
-func (s *Server) robots() *response {
+func (s *Server) robots() *prepared.Response {
 	body := fmt.Sprintf("User-agent: *\nAllow: /\nDisallow: /search\nDisallow: /go\n\nSitemap: %s/sitemap.xml\n", s.cfg.BaseURL)
-	return newResponse(http.StatusOK, "text/plain; charset=utf-8", "", cacheShared, []byte(body))
+	return prepared.New(http.StatusOK, "text/plain; charset=utf-8", "", prepared.Shared, []byte(body))
 }

@@ -1,15 +1,38 @@
-// Package site is the web front end: the chi router, the handlers, the typed
-// view data and the templates.
+// Package site is the web front end: the chi router, one handler, view and
+// view builder per page type, and the templates.
 //
-// A Server is built once from a Config: the content store, the language set
-// and the template and static file trees. New parses one template set per
-// page type and pre-renders the error pages, so a broken template stops the
-// start rather than a request. Per request, a middleware resolves the
-// language once (see lang.go); a handler parses its path values, looks the
-// code up in the immutable store, builds a typed view (codeView,
-// compareView, …) and renders it into a buffer. Handlers return errors; one
-// adapter, handle, turns them into localized error pages, so a failure never
-// sends half a page.
+// # The model: render once, serve prepared bytes
+//
+// A page is the same bytes for everyone who reads it in one language (every
+// internal link carries ?lang), so New renders every page that can be
+// rendered in advance, in every language, on all cores: each code page and
+// its JSON, the home page, the index, /codes.json and the error pages, and
+// each code's text for compare pages (its "side"). They become
+// prepared.Responses: body, gzip and brotli variants (made in the
+// background by Compress), ETags, shared header values. Compare pages
+// (16,471 pairs per language) are composed on first request from the two
+// codes' sides, the template running only for the frame, and kept in a
+// byte-budgeted cache. Only search results and the decoder render per
+// request.
+//
+// Per request: the begin and negotiate middleware work out the request's
+// state once (its id, its language, how the language was chosen, whether
+// the switcher sent it; see base.go); the handler finds the prepared
+// response and hands it to prepared, which picks the encoding, answers 304
+// or writes the bytes, and decides caching. Handlers return errors; one
+// adapter (errors.go) turns them into pre-rendered localized error pages.
+//
+// # Where things are
+//
+// One file per page type holds its handler, its view type and the code
+// that builds the view: home.go (/ and /codes), code.go, compare.go
+// (compare and combined pages), search.go (and /go), decode.go, api.go
+// (the JSON documents), seo.go (sitemaps, robots.txt, JSON-LD), errors.go
+// (error pages, unknown paths). base.go holds what every page shares: the
+// base view, the language links, the template set and the request state.
+// messages.go names every UI message the code uses and checks them all at
+// start-up. middleware.go is the hardening every request passes through;
+// export.go writes the whole site as files.
 //
 // Translation is a method on the view data (Base.T), never a template
 // function bound per request: templates are shared by every request and
@@ -19,21 +42,23 @@
 package site
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strconv"
+	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"golang.org/x/sync/errgroup"
 
 	"smtpcodes.dev/internal/content"
+	"smtpcodes.dev/internal/decode"
 	"smtpcodes.dev/internal/locale"
+	"smtpcodes.dev/internal/prepared"
 )
 
 // Config is everything a Server needs.
@@ -63,40 +88,89 @@ type Config struct {
 	CompareCacheBytes int
 }
 
-// Server serves the site.
-type Server struct {
-	cfg     Config
-	store   *content.Store
-	locales *locale.Set
-	log     *slog.Logger
-	pages   map[string]*template.Template // by page name: "home", "code", …
-	ui      map[string]map[string]string  // plain UI strings by language, then id
-	chrome  map[string]chrome             // by language
-	assets  *assets
-	pre     *prepared
-	// search is built on the first search: it is not needed to serve pages.
-	search func() *searchIndex
-	// compares holds compare pages, their JSON and the compare sitemaps,
-	// built on first request.
-	compares     *pageCache
-	sitemapIndex *response
-	sitemapCodes *response
-	robotsTxt    *response
-	ids          *requestIDs
-	handler      http.Handler
-}
-
-// pageNames are the page templates; each is parsed together with base.html.
-var pageNames = []string{"home", "index", "code", "compare", "combo", "search", "decode", "error"}
-
 // CompareCacheBytes is the default byte budget of the compare page cache:
 // about 5,000 compare pages (a cached page keeps its gzip and brotli
 // variants, about 5.5 KB each). With everything rendered at start-up that
 // keeps the live heap near 120 MB.
 const CompareCacheBytes = 56 << 20
 
-// New builds a Server: it parses the templates, reads the static files and
-// renders every page that can be rendered in advance.
+// Open builds the Server for a site tree: root holds content/, locales/,
+// templates/ and static/ (the embedded tree, or the working directory in
+// development). It is the one place that loads the languages, then the
+// content in those languages, then builds the server; main, the check
+// command and the tests all call it.
+func Open(root fs.FS, cfg Config) (*Server, error) {
+	sub := func(dir string) (fs.FS, error) {
+		f, err := fs.Sub(root, dir)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
+		return f, nil
+	}
+	var locales, contentFS, templates, static fs.FS
+	for dir, dst := range map[string]*fs.FS{"locales": &locales, "content": &contentFS, "templates": &templates, "static": &static} {
+		f, err := sub(dir)
+		if err != nil {
+			return nil, err
+		}
+		*dst = f
+	}
+	set, err := locale.Load(locales)
+	if err != nil {
+		return nil, err
+	}
+	var langs []string
+	for _, l := range set.Langs() {
+		langs = append(langs, l.Code)
+	}
+	store, err := content.Load(contentFS, langs)
+	if err != nil {
+		return nil, fmt.Errorf("content: %w", err)
+	}
+	cfg.Content, cfg.Locales, cfg.Templates, cfg.Static = store, set, templates, static
+	return New(cfg)
+}
+
+// Server serves the site.
+type Server struct {
+	cfg       Config
+	store     *content.Store
+	locales   *locale.Set
+	log       *slog.Logger
+	templates templateSet
+	ui        map[string]map[string]string // plain UI strings by language, then id
+	chrome    map[string]chrome            // by language
+	assets    *assets
+	decoder   *decode.Decoder
+
+	// Rendered at start-up, immutable afterwards.
+	pages        map[pageKey]*prepared.Response // code pages, home, index, JSON
+	errorPages   map[pageKey]*prepared.Response // path is the status code
+	sides        map[pageKey]template.HTML      // path is the code: its text for compare pages
+	sitemapIndex *prepared.Response
+	sitemapCodes *prepared.Response
+	robotsTxt    *prepared.Response
+
+	// search is built on the first search: it is not needed to serve pages.
+	search func() *searchIndex
+	// compares holds compare pages, their JSON and the compare sitemaps,
+	// built on first request.
+	compares *prepared.Cache
+	ids      *requestIDs
+	handler  http.Handler
+}
+
+type pageKey struct{ path, lang string }
+
+// Store returns the content the server was built from.
+func (s *Server) Store() *content.Store { return s.store }
+
+// Locales returns the server's languages.
+func (s *Server) Locales() *locale.Set { return s.locales }
+
+// New builds a Server: it parses the templates, checks every message id
+// they and the code use, reads the static files and renders every page
+// that can be rendered in advance.
 func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -113,39 +187,27 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, store: cfg.Content, locales: cfg.Locales, log: cfg.Logger,
-		pages: map[string]*template.Template{}, ids: newRequestIDs(),
-		compares: newPageCache(cfg.CompareCacheBytes),
+		ids: newRequestIDs(), compares: prepared.NewCache(cfg.CompareCacheBytes),
+		decoder: decode.New(cfg.Content.Facts.Providers),
 	}
-	for _, name := range pageNames {
-		t, err := template.ParseFS(cfg.Templates, "base.html", name+".html")
-		if err != nil {
-			return nil, fmt.Errorf("templates/%s.html: %w", name, err)
-		}
-		// A mistyped .UI.message_id fails the start instead of printing "<no value>".
-		s.pages[name] = t.Option("missingkey=error")
+	var err error
+	if s.templates, err = parseTemplates(cfg.Templates); err != nil {
+		return nil, err
 	}
 	s.ui = map[string]map[string]string{}
 	for _, l := range cfg.Locales.Langs() {
 		s.ui[l.Code] = cfg.Locales.Translator(l).Plain()
 	}
-	var err error
+	if err := s.checkMessages(); err != nil {
+		return nil, err
+	}
 	if s.assets, err = loadAssets(cfg.Static); err != nil {
 		return nil, err
 	}
-	s.chrome = map[string]chrome{}
-	for _, l := range cfg.Locales.Langs() {
-		b := s.base(l, "/")
-		top, err := s.execute("error", b, "chrome-top")
-		if err != nil {
-			return nil, fmt.Errorf("templates/base.html: %w", err)
-		}
-		bottom, err := s.execute("error", b, "chrome-bottom")
-		if err != nil {
-			return nil, fmt.Errorf("templates/base.html: %w", err)
-		}
-		s.chrome[l.Code] = chrome{template.HTML(top), template.HTML(bottom)}
+	if err := s.renderChrome(); err != nil {
+		return nil, err
 	}
-	if s.pre, err = s.prepare(); err != nil {
+	if err := s.prepare(); err != nil {
 		return nil, err
 	}
 	s.sitemapIndex, s.sitemapCodes = s.sitemaps()
@@ -155,23 +217,96 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// prepare renders everything that can be rendered in advance, on every
+// core: start-up time is the time to the first served request.
+func (s *Server) prepare() error {
+	codes := s.store.Codes()
+	langs := s.locales.Langs()
+	// One task per code and language, and one per language for the pages
+	// that list every code. Results go to fixed slots, so no locking.
+	type codeResult struct {
+		page, json *prepared.Response
+		side       template.HTML
+		api        apiCode
+	}
+	codeResults := make([][]codeResult, len(langs))
+	type langResult struct {
+		home, index []byte
+		errors      map[int]*prepared.Response
+	}
+	langResults := make([]langResult, len(langs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, l := range langs {
+		codeResults[i] = make([]codeResult, len(codes))
+		for j, c := range codes {
+			g.Go(func() error {
+				r := &codeResults[i][j]
+				var err error
+				r.page, r.json, r.side, r.api, err = s.prepareCode(l, c)
+				return err
+			})
+		}
+		g.Go(func() error {
+			r := &langResults[i]
+			var err error
+			if r.home, err = s.templates.execute("home", s.homeView(l)); err != nil {
+				return fmt.Errorf("/ in %s: %w", l.Code, err)
+			}
+			if r.index, err = s.templates.execute("index", s.indexView(l)); err != nil {
+				return fmt.Errorf("/codes in %s: %w", l.Code, err)
+			}
+			r.errors, err = s.prepareErrors(l)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("rendering %w", err)
+	}
+	s.pages = map[pageKey]*prepared.Response{}
+	s.errorPages = map[pageKey]*prepared.Response{}
+	s.sides = map[pageKey]template.HTML{}
+	for i, l := range langs {
+		all := apiAll{Lang: l.Code}
+		for j, c := range codes {
+			r := codeResults[i][j]
+			s.pages[pageKey{codeURL(c.ID), l.Code}] = r.page
+			s.pages[pageKey{codeURL(c.ID) + ".json", l.Code}] = r.json
+			s.sides[pageKey{c.ID, l.Code}] = r.side
+			all.Codes = append(all.Codes, r.api)
+		}
+		body, err := marshalJSON(all)
+		if err != nil {
+			return fmt.Errorf("rendering /codes.json in %s: %w", l.Code, err)
+		}
+		lr := langResults[i]
+		s.pages[pageKey{"/", l.Code}] = prepared.New(http.StatusOK, htmlType, l.Code, prepared.Page, lr.home)
+		s.pages[pageKey{"/codes", l.Code}] = prepared.New(http.StatusOK, htmlType, l.Code, prepared.Page, lr.index)
+		s.pages[pageKey{"/codes.json", l.Code}] = prepared.New(http.StatusOK, jsonType, l.Code, prepared.Page, body)
+		for status, resp := range lr.errors {
+			s.errorPages[pageKey{fmt.Sprint(status), l.Code}] = resp
+		}
+	}
+	return nil
+}
+
 // Compress prepares the gzip and brotli variants of every response rendered
 // at start-up. main runs it in the background once the server is ready, so
 // start-up stays fast and no request waits for compression; a request that
 // comes first compresses its own response, once.
 func (s *Server) Compress() {
-	for _, r := range s.pre.pages {
-		r.compress()
+	for _, r := range s.pages {
+		r.Compress()
 	}
-	for _, r := range s.pre.errors {
-		r.compress()
+	for _, r := range s.errorPages {
+		r.Compress()
 	}
 	for _, r := range s.assets.byName {
-		r.compress()
+		r.Compress()
 	}
-	s.sitemapIndex.compress()
-	s.sitemapCodes.compress()
-	s.robotsTxt.compress()
+	s.sitemapIndex.Compress()
+	s.sitemapCodes.Compress()
+	s.robotsTxt.Compress()
 }
 
 // ServeHTTP implements http.Handler.
@@ -187,18 +322,7 @@ func (s *Server) routes() http.Handler {
 	}
 	r.Use(s.recoverPanics, s.setSecurityHeaders, throttle(s.cfg.MaxInFlight, s.cfg.Backlog), s.validInput, middleware.GetHead, s.negotiate)
 	r.NotFound(s.handle(s.serveShortForm))
-	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		switch r.URL.Path {
-		case "/decode":
-			w.Header().Set("Allow", "GET, HEAD, POST")
-		case "/api/decode":
-			w.Header().Set("Allow", "POST, OPTIONS")
-			return httpError{status: http.StatusMethodNotAllowed, json: true}
-		default:
-			w.Header().Set("Allow", "GET, HEAD")
-		}
-		return httpError{status: http.StatusMethodNotAllowed}
-	}))
+	r.MethodNotAllowed(s.handle(s.methodNotAllowed))
 	r.Get("/", s.handle(s.serveHome))
 	r.Get("/codes", s.handle(s.serveIndex))
 	r.Get("/codes.json", s.handle(s.serveAllJSON))
@@ -210,17 +334,10 @@ func (s *Server) routes() http.Handler {
 	r.Get("/decode", s.handle(s.serveDecode))
 	r.Post("/decode", s.handle(s.serveDecode))
 	r.Post("/api/decode", s.handle(s.serveDecodeAPI))
-	r.Options("/api/decode", func(w http.ResponseWriter, r *http.Request) {
-		// CORS preflight for JSON posts from other sites.
-		setCORS(w)
-		w.Header().Set("Access-Control-Allow-Methods", "POST")
-		w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
-		w.Header().Set("Access-Control-Max-Age", "86400")
-		w.WriteHeader(http.StatusNoContent)
-	})
+	r.Options("/api/decode", serveDecodePreflight)
 	r.Get("/sitemap.xml", s.handle(s.serveSitemap))
 	r.Get("/sitemap-{name}.xml", s.handle(s.serveSitemap))
-	r.Get("/robots.txt", func(w http.ResponseWriter, r *http.Request) { s.robotsTxt.write(w, r, true) })
+	r.Get("/robots.txt", func(w http.ResponseWriter, r *http.Request) { send(w, r, s.robotsTxt) })
 	r.Get("/static/*", s.serveStatic)
 	r.Get("/livez", func(w http.ResponseWriter, r *http.Request) { plain(w, http.StatusOK, "ok") })
 	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -231,92 +348,4 @@ func (s *Server) routes() http.Handler {
 		plain(w, http.StatusOK, "ready")
 	})
 	return r
-}
-
-// plain writes a short text answer for machines (health checks).
-func plain(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	fmt.Fprintln(w, msg)
-}
-
-// httpError is an error that maps to an HTTP status and its localized
-// page (or, for the JSON API, a JSON body).
-type httpError struct {
-	status int
-	json   bool
-	err    error
-}
-
-func (e httpError) Error() string {
-	if e.err != nil {
-		return fmt.Sprintf("%d: %v", e.status, e.err)
-	}
-	return http.StatusText(e.status)
-}
-
-var errNotFound = httpError{status: http.StatusNotFound}
-
-// handle adapts a handler that returns an error: the error becomes the
-// localized page for its status (500 for anything that is not an httpError).
-func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		err := h(w, r)
-		if err == nil {
-			return
-		}
-		status := http.StatusInternalServerError
-		var he httpError
-		if errors.As(err, &he) {
-			status = he.status
-		}
-		if status == http.StatusInternalServerError {
-			s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.EscapedPath(), "err", err)
-		}
-		if he.json {
-			setCORS(w)
-			w.Header().Set("Content-Type", jsonType)
-			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(status)
-			w.Write(jsonError(status))
-			return
-		}
-		s.serveError(w, r, status)
-	}
-}
-
-// serveError sends the pre-rendered localized page for an error status.
-func (s *Server) serveError(w http.ResponseWriter, r *http.Request, status int) {
-	st := stateFrom(r.Context())
-	if st == nil {
-		st = &reqState{}
-	}
-	if !st.langSet {
-		// Before the negotiate middleware (a 400 for a broken URL, a
-		// panic): the query may be what is broken, so use only the cookie
-		// and Accept-Language.
-		s.resolveLang(r, st, false)
-	}
-	l, src := st.lang, st.source
-	resp, ok := s.pre.errors[pageKey{strconv.Itoa(status), l.Code}]
-	if !ok {
-		resp = s.pre.errors[pageKey{"500", l.Code}]
-	}
-	resp.write(w, r, src == locale.FromQuery)
-}
-
-// renderDynamic renders a page that depends on the request (search
-// results) into a buffer and writes it. If rendering fails the client gets
-// the pre-rendered 500 page instead of half a page.
-func (s *Server) renderDynamic(w http.ResponseWriter, r *http.Request, page string, view any) {
-	l, src := langFrom(r.Context())
-	body, err := s.execute(page, view)
-	if err != nil {
-		s.log.ErrorContext(r.Context(), "render failed", "page", page, "err", err)
-		s.serveError(w, r, http.StatusInternalServerError)
-		return
-	}
-	resp := newResponse(http.StatusOK, htmlType, l.Code, cachePage, body).quick()
-	resp.write(w, r, src == locale.FromQuery)
 }

@@ -8,39 +8,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"smtpcodes.dev/internal/content"
-	"smtpcodes.dev/internal/locale"
 )
-
-// newTestServer builds a Server from the real tree on disk.
-func newTestServer(t testing.TB, cfg Config) *Server {
-	t.Helper()
-	locales, err := locale.Load(os.DirFS("../../locales"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var langs []string
-	for _, l := range locales.Langs() {
-		langs = append(langs, l.Code)
-	}
-	store, err := content.Load(os.DirFS("../../content"), langs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Content, cfg.Locales = store, locales
-	cfg.Templates, cfg.Static = os.DirFS("../../templates"), os.DirFS("../../static")
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // A panic in a handler becomes the localized 500 page and a log line with
 // the stack, and the server keeps serving.

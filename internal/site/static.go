@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+
+	"smtpcodes.dev/internal/prepared"
 )
 
 // assets are the files of static/, read once. Each is served under its
@@ -18,12 +20,12 @@ import (
 // such as site.3f2a1c9b.css that changes with its content and can be cached
 // for a year: pages always link the fingerprinted name.
 type assets struct {
-	byName      map[string]*response // "site.css" and "site.3f2a1c9b.css"
-	fingerprint map[string]string    // "site.css" -> "/static/site.3f2a1c9b.css"
+	byName      map[string]*prepared.Response // "site.css" and "site.3f2a1c9b.css"
+	fingerprint map[string]string             // "site.css" -> "/static/site.3f2a1c9b.css"
 }
 
 func loadAssets(fsys fs.FS) (*assets, error) {
-	a := &assets{byName: map[string]*response{}, fingerprint: map[string]string{}}
+	a := &assets{byName: map[string]*prepared.Response{}, fingerprint: map[string]string{}}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -39,8 +41,8 @@ func loadAssets(fsys fs.FS) (*assets, error) {
 		sum := sha256.Sum256(body)
 		ext := path.Ext(name)
 		printed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		a.byName[name] = newResponse(http.StatusOK, ctype, "", cacheShared, body)
-		a.byName[printed] = newResponse(http.StatusOK, ctype, "", cacheImmutable, body)
+		a.byName[name] = prepared.New(http.StatusOK, ctype, "", prepared.Shared, body)
+		a.byName[printed] = prepared.New(http.StatusOK, ctype, "", prepared.Immutable, body)
 		a.fingerprint[name] = "/static/" + printed
 		return nil
 	})
@@ -58,5 +60,5 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, http.StatusNotFound)
 		return
 	}
-	resp.write(w, r, true)
+	send(w, r, resp)
 }

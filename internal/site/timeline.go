@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"smtpcodes.dev/internal/content"
+	"smtpcodes.dev/internal/smtp"
 )
 
 // The session timeline: the steps of an SMTP session as columns, one row
@@ -15,16 +15,16 @@ import (
 
 // timelineSteps are the columns, in session order. BDAT shares the DATA
 // column: a message is sent with one or the other.
-var timelineSteps = []content.Phase{
-	content.Connect, content.EHLO, content.StartTLS, content.Auth, content.Mail,
-	content.Rcpt, content.Data, content.EndOfData, content.Quit,
+var timelineSteps = []smtp.Phase{
+	smtp.Connect, smtp.EHLO, smtp.StartTLS, smtp.Auth, smtp.Mail,
+	smtp.Rcpt, smtp.Data, smtp.EndOfData, smtp.Quit,
 }
 
 // stepOf maps a phase to its column; phases outside the mail transaction
 // (VRFY, ETRN, …) have none.
-func stepOf(p content.Phase) (int, bool) {
-	if p == content.BDAT {
-		p = content.Data
+func stepOf(p smtp.Phase) (int, bool) {
+	if p == smtp.BDAT {
+		p = smtp.Data
 	}
 	i := slices.Index(timelineSteps, p)
 	return i, i >= 0
@@ -45,19 +45,19 @@ type timelineRow struct {
 
 // timeline builds the timeline for rows of (label, phases).
 func timeline(b Base, rows ...timelineInput) timelineView {
-	v := timelineView{Caption: b.UI["timeline_caption"], Yes: b.UI["timeline_yes"], No: b.UI["timeline_no"]}
+	v := timelineView{Caption: b.T(msgTimelineCaption), Yes: b.T(msgTimelineYes), No: b.T(msgTimelineNo)}
 	for _, p := range timelineSteps {
-		id := "phase_" + string(p)
-		if p == content.Data {
-			id = "timeline_data"
+		id := phaseMsg(p)
+		if p == smtp.Data {
+			id = msgTimelineData
 		}
-		v.Columns = append(v.Columns, b.UI[id])
+		v.Columns = append(v.Columns, b.T(id))
 	}
 	for _, in := range rows {
 		row := timelineRow{Label: in.label, Cells: make([]bool, len(timelineSteps))}
 		var at, other []string
 		for _, p := range in.phases {
-			if p == content.Any {
+			if p == smtp.Any {
 				for i := range row.Cells {
 					row.Cells[i] = true
 				}
@@ -66,7 +66,7 @@ func timeline(b Base, rows ...timelineInput) timelineView {
 			if i, ok := stepOf(p); ok {
 				row.Cells[i] = true
 			} else {
-				other = append(other, b.UI["phase_"+string(p)])
+				other = append(other, b.T(phaseMsg(p)))
 			}
 		}
 		for i, on := range row.Cells {
@@ -75,15 +75,15 @@ func timeline(b Base, rows ...timelineInput) timelineView {
 			}
 		}
 		switch {
-		case slices.Contains(in.phases, content.Any):
-			row.Summary = b.T("timeline_any", "Code", in.label)
+		case slices.Contains(in.phases, smtp.Any):
+			row.Summary = b.T(msgTimelineAny, "Code", in.label)
 		case len(at) > 0:
-			row.Summary = b.T("timeline_at", "Code", in.label, "Phases", strings.Join(at, b.UI["list_separator"]))
+			row.Summary = b.T(msgTimelineAt, "Code", in.label, "Phases", strings.Join(at, b.T(msgListSeparator)))
 		default:
-			row.Summary = b.T("timeline_none", "Code", in.label)
+			row.Summary = b.T(msgTimelineNone, "Code", in.label)
 		}
 		if len(other) > 0 {
-			row.Summary += " " + b.T("timeline_other", "Commands", strings.Join(other, b.UI["list_separator"]))
+			row.Summary += " " + b.T(msgTimelineOther, "Commands", strings.Join(other, b.T(msgListSeparator)))
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -92,5 +92,5 @@ func timeline(b Base, rows ...timelineInput) timelineView {
 
 type timelineInput struct {
 	label  string
-	phases []content.Phase
+	phases []smtp.Phase
 }

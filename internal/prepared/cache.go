@@ -1,4 +1,4 @@
-package site
+package prepared
 
 import (
 	"container/list"
@@ -7,12 +7,12 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// pageCache keeps responses built on demand (compare pages) within a byte
+// Cache keeps responses built on demand (compare pages) within a byte
 // budget, evicting the least recently used. Callers only ever ask for
 // canonical keys of pages that exist, so random URLs cannot fill it with
 // junk or flush what readers use. Concurrent misses for one key build the
 // page once.
-type pageCache struct {
+type Cache struct {
 	budget int
 
 	mu    sync.Mutex
@@ -25,19 +25,19 @@ type pageCache struct {
 
 type cacheEntry struct {
 	key  string
-	resp *response
+	resp *Response
 	size int
 }
 
-func newPageCache(budget int) *pageCache {
-	return &pageCache{budget: budget, lru: list.New(), items: map[string]*list.Element{}}
+func NewCache(budget int) *Cache {
+	return &Cache{budget: budget, lru: list.New(), items: map[string]*list.Element{}}
 }
 
-// get returns the cached response for key, building it with build on a
+// Get returns the cached response for key, building it with build on a
 // miss. The response's compressed variants are made before it is stored, so
 // its size is known and later hits do no compression; the identity body is
 // dropped (rebuilt from gzip for the rare client that takes neither).
-func (c *pageCache) get(key string, build func() (*response, error)) (*response, error) {
+func (c *Cache) Get(key string, build func() (*Response, error)) (*Response, error) {
 	c.mu.Lock()
 	if e, ok := c.items[key]; ok {
 		c.lru.MoveToFront(e)
@@ -51,18 +51,18 @@ func (c *pageCache) get(key string, build func() (*response, error)) (*response,
 		if err != nil {
 			return nil, err
 		}
-		resp.compact()
+		resp.Compact()
 		c.put(key, resp)
 		return resp, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(*response), nil
+	return v.(*Response), nil
 }
 
-func (c *pageCache) put(key string, resp *response) {
-	size := resp.size() + len(key)
+func (c *Cache) put(key string, resp *Response) {
+	size := resp.Size() + len(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.items[key]; ok || size > c.budget {
@@ -79,8 +79,8 @@ func (c *pageCache) put(key string, resp *response) {
 	}
 }
 
-// stats reports the entries and bytes held.
-func (c *pageCache) stats() (entries, bytes int) {
+// Stats reports the entries and bytes held.
+func (c *Cache) Stats() (entries, bytes int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.lru.Len(), c.used

@@ -1,4 +1,4 @@
-package main
+package site
 
 import (
 	"encoding/json"
@@ -53,7 +53,7 @@ func hasClass(n *html.Node, class string) bool {
 // Every section heading carries a visible permalink to itself that keeps
 // the language.
 func TestPermalinks(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	for _, target := range []string{"/codes/421?lang=ja", "/codes/421", "/codes/5.7.26?lang=ja", "/compare/421-vs-556?lang=ja", "/compare/550-vs-5.1.1"} {
 		res := do(t, h, "GET", target, nil)
 		lang := "en"
@@ -94,7 +94,7 @@ func TestPermalinks(t *testing.T) {
 }
 
 func TestShortFormsAndGo(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	tests := []struct {
 		target, want string
 		status       int
@@ -140,7 +140,7 @@ func TestShortFormsAndGo(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	firstResult := regexp.MustCompile(`<ol class="results">\s*<li>\s*<a href="([^"]+)"`)
 	tests := []struct {
 		name      string
@@ -183,7 +183,7 @@ func TestSearch(t *testing.T) {
 
 // Canonical and alternate links are absolute, per language and reciprocal.
 func TestCanonicalAndAlternates(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	const base = "https://smtp.example"
 	for _, path := range []string{"/", "/codes", "/codes/421", "/codes/5.7.26", "/compare/421-vs-556", "/compare/550-vs-5.1.1"} {
 		alternates := map[string]map[string]string{} // page lang -> hreflang -> href
@@ -249,7 +249,7 @@ func TestCanonicalAndAlternates(t *testing.T) {
 }
 
 func TestSitemapAndRobots(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	robots := do(t, h, "GET", "/robots.txt", nil)
 	if robots.status != 200 || !strings.Contains(robots.body, "Sitemap: https://smtp.example/sitemap.xml") {
 		t.Errorf("robots.txt: %d %q", robots.status, robots.body)
@@ -303,7 +303,7 @@ func TestSitemapAndRobots(t *testing.T) {
 }
 
 func TestJSONAPI(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	res := do(t, h, "GET", "/codes/421.json?lang=ja", nil)
 	if res.status != 200 || res.header.Get("Content-Type") != "application/json; charset=utf-8" || res.header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Fatalf("/codes/421.json: %d %q CORS %q", res.status, res.header.Get("Content-Type"), res.header.Get("Access-Control-Allow-Origin"))

@@ -1,6 +1,7 @@
-package main
+package site
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -10,8 +11,8 @@ import (
 // Every registry entry has a page in each of its classes and languages,
 // and the page states the registry name verbatim and its defining document.
 func TestEveryRegistryEntryPage(t *testing.T) {
-	h := newTestServer(t)
-	facts, err := content.LoadFacts(mustSub(t, "content"))
+	h := testHandler(t)
+	facts, err := content.LoadFacts(os.DirFS("../../content"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func htmlEscape(s string) string {
 }
 
 func TestEnhancedPages(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	tests := []struct {
 		name         string
 		target       string

@@ -1,4 +1,4 @@
-package main
+package site
 
 import (
 	"bytes"
@@ -10,8 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"smtpcodes.dev/internal/site"
 )
 
 const postfixBounce = `Oct 14 09:12:03 mail postfix/smtp[2841]: 3F1A2C0D21: to=<bob@example.net>, relay=mx.example.net[198.51.100.7]:25, delay=1.2, dsn=5.1.1, status=bounced (host mx.example.net[198.51.100.7] said: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`
@@ -25,9 +23,9 @@ func postForm(t *testing.T, h http.Handler, target string, form url.Values) resp
 	return response{w.Code, w.Result().Header, w.Body.String()}
 }
 
-// timelineRow returns which columns of the first timeline row with label
+// timelineMarks returns which columns of the first timeline row with label
 // are marked, as a string of 0s and 1s.
-func timelineRow(t *testing.T, body, label string) string {
+func timelineMarks(t *testing.T, body, label string) string {
 	t.Helper()
 	re := regexp.MustCompile(`<tr><th scope="row">` + regexp.QuoteMeta(label) + `</th>(.*?)</tr>`)
 	m := re.FindStringSubmatch(body)
@@ -48,7 +46,7 @@ func timelineRow(t *testing.T, body, label string) string {
 }
 
 func TestTimeline(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	// Columns: greeting, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA/BDAT, end of data, QUIT.
 	for _, tt := range []struct{ target, label, want string }{
 		{"/codes/421", "421", "111111111"},
@@ -62,7 +60,7 @@ func TestTimeline(t *testing.T) {
 		{"/compare/550-vs-5.1.1", "550", "010011010"},
 	} {
 		body := do(t, h, "GET", tt.target, nil).body
-		if got := timelineRow(t, body, tt.label); got != tt.want {
+		if got := timelineMarks(t, body, tt.label); got != tt.want {
 			t.Errorf("%s: timeline of %s = %s, want %s", tt.target, tt.label, got, tt.want)
 		}
 	}
@@ -78,7 +76,7 @@ func TestTimeline(t *testing.T) {
 }
 
 func TestDecodePage(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	form := do(t, h, "GET", "/decode?lang=ja", nil)
 	if form.status != 200 || !strings.Contains(form.body, `<form class="tool-form decode-form" action="/decode?lang=ja" method="post">`) || !strings.Contains(form.body, "バウンスメールの解析") {
 		t.Fatalf("decode form: %d", form.status)
@@ -138,7 +136,7 @@ func TestDecodePage(t *testing.T) {
 }
 
 func TestDecodeAPI(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	type result struct {
 		Lang     string
 		Findings []struct {
@@ -186,7 +184,7 @@ func TestDecodeAPI(t *testing.T) {
 // The pasted text never reaches the log.
 func TestDecodeTextNotLogged(t *testing.T) {
 	var logs bytes.Buffer
-	h, err := build(files, site.Config{BaseURL: "https://smtp.example", Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	h, err := Open(siteRoot, Config{BaseURL: "https://smtp.example", Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

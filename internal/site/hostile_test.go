@@ -1,4 +1,4 @@
-package main
+package site
 
 import (
 	"net/http"
@@ -10,7 +10,7 @@ import (
 // Requests scanners and broken clients send. Each must get a sensible
 // status, never a 5xx, and the body must not contain the raw input.
 func TestHostileRequests(t *testing.T) {
-	h := newTestServer(t)
+	h := testHandler(t)
 	long := strings.Repeat("a", 8000)
 	tests := []struct {
 		name       string
@@ -33,11 +33,11 @@ func TestHostileRequests(t *testing.T) {
 		{"encoded slash traversal", "GET", "/static/..%2fmain.go", nil, 404, []string{"package main"}},
 		{"double encoded traversal", "GET", "/static/%252e%252e/main.go", nil, 404, []string{"package main"}},
 		{"backslash traversal", "GET", "/static/..%5cmain.go", nil, 404, []string{"package main"}},
-		{"static dir", "GET", "/static/", nil, 404, []string{`href="site.css"`, "<pre>"}},
+		{"static dir", "GET", "/static/", nil, 404, []string{`href="css"`, "<pre>"}},
 		{"static etc passwd", "GET", "/static/../../../../etc/passwd", nil, 404, []string{"root:"}},
 		{"null byte path", "GET", "/codes/421%00", nil, 400, nil},
 		{"null byte query", "GET", "/codes/421?lang=ja%00", nil, 400, nil},
-		{"null byte static", "GET", "/static/site.css%00.png", nil, 400, nil},
+		{"null byte static", "GET", "/static/css%00.png", nil, 400, nil},
 		{"script in lang", "GET", "/codes/421?lang=%3Cscript%3Ealert(1)%3C/script%3E", nil, 200, []string{"<script>alert", "alert(1)"}},
 		{"script in lang 404", "GET", "/codes/999?lang=%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E", nil, 404, []string{"onerror", "<img"}},
 		{"script in path", "GET", "/codes/%3Cscript%3Ealert(1)%3C%2Fscript%3E", nil, 404, []string{"<script>alert", "alert(1)"}},
@@ -111,7 +111,7 @@ func TestHostileRequests(t *testing.T) {
 }
 
 // checkSafeResponse asserts the headers every response must carry, and that
-// no redirect can leave the site.
+// no redirect can leave the
 func checkSafeResponse(t *testing.T, h http.Header) {
 	t.Helper()
 	csp := h.Get("Content-Security-Policy")
@@ -134,7 +134,7 @@ func checkSafeResponse(t *testing.T, h http.Header) {
 }
 
 func TestHSTSWhenSecure(t *testing.T) {
-	h, err := build(files, siteConfig(true))
+	h, err := Open(siteRoot, Config{BaseURL: "https://smtp.example", Secure: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestHSTSWhenSecure(t *testing.T) {
 		t.Errorf("Strict-Transport-Security = %q", got)
 	}
 	w = httptest.NewRecorder()
-	newTestServer(t).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	testHandler(t).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	if got := w.Header().Get("Strict-Transport-Security"); got != "" {
 		t.Errorf("plain HTTP site sends Strict-Transport-Security %q", got)
 	}

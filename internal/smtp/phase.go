@@ -1,4 +1,4 @@
-package content
+package smtp
 
 // Phase is a point in an SMTP session where a reply can be returned: the
 // connection greeting, the answer to a command, or the reply after the end of
@@ -44,3 +44,23 @@ func (p Phase) Valid() bool {
 	}
 	return false
 }
+
+// commandPhases maps the commands a bounce or log names (as the decoder
+// spells them) to their phase.
+var commandPhases = map[string]Phase{
+	"CONNECT":     Connect,
+	"EHLO":        EHLO,
+	"HELO":        EHLO,
+	"STARTTLS":    StartTLS,
+	"AUTH":        Auth,
+	"MAIL FROM":   Mail,
+	"RCPT TO":     Rcpt,
+	"DATA":        Data,
+	"END OF DATA": EndOfData,
+	"BDAT":        BDAT,
+	"QUIT":        Quit,
+}
+
+// CommandPhase returns the phase of a command named as "MAIL FROM",
+// "RCPT TO", "END OF DATA", "CONNECT" (the greeting) and so on, or "".
+func CommandPhase(cmd string) Phase { return commandPhases[cmd] }

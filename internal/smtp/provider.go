@@ -1,0 +1,99 @@
+package smtp
+
+import "strings"
+
+// Provider is a receiving system whose replies the site knows: a mailbox
+// provider, a filtering gateway, or a mail server program's defaults.
+type Provider struct {
+	ID   string `toml:"id"`   // "gmail": in URLs, data and the decoder's findings
+	Name string `toml:"name"` // "Gmail", as readers know it
+	// Kind is "mailbox", "gateway" or "mta".
+	Kind string `toml:"kind"`
+	// Hosts are domain names that identify the system in a bounce (a
+	// Remote-MTA, a "host … said", a banner): a host matches when it is
+	// one of them or ends in "." and one of them.
+	Hosts []string `toml:"hosts"`
+	// Markers are words its replies or its bounces carry ("gsmtp",
+	// "Remote Server returned").
+	Markers []string `toml:"markers"`
+}
+
+// Kinds of providers.
+var ProviderKinds = []string{"mailbox", "gateway", "mta"}
+
+// Providers is the list of known systems. Its order settles ties: when two
+// systems are named at the same place, the first in the list wins.
+type Providers []Provider
+
+// Get returns the provider with the given id.
+func (ps Providers) Get(id string) (Provider, bool) {
+	for _, p := range ps {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Provider{}, false
+}
+
+// Named returns the id of the provider that text names first: the
+// earliest of its hosts or markers to appear in text as a whole word (not
+// inside a longer word or domain name), case-insensitively, or "".
+func (ps Providers) Named(text string) string {
+	if text == "" {
+		return ""
+	}
+	low := strings.ToLower(text)
+	best, at := "", len(low)+1
+	for _, p := range ps {
+		for _, words := range [2][]string{p.Hosts, p.Markers} {
+			for _, w := range words {
+				if i := wordIndex(low, strings.ToLower(w)); i >= 0 && i < at {
+					best, at = p.ID, i
+				}
+			}
+		}
+	}
+	return best
+}
+
+// wordIndex returns the first index of w in s where w is not part of a
+// longer word: the characters on either side are not letters, digits or
+// "_", and a host name does not continue into a longer one ("google.com"
+// does not match inside "google.com.example"), or -1.
+func wordIndex(s, w string) int {
+	if w == "" {
+		return -1
+	}
+	for off := 0; ; {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		end := i + len(w)
+		before := i == 0 || !wordByte(s[i-1])
+		after := end == len(s) || !wordByte(s[end])
+		if after && end+1 < len(s) && s[end] == '.' && wordByte(s[end+1]) && strings.Contains(w, ".") {
+			after = false // the host name goes on
+		}
+		if before && after {
+			return i
+		}
+		off = i + 1
+	}
+}
+
+func wordByte(c byte) bool { return isAlnum(c) || c == '_' }
+
+// HostOf reports whether host is one of the provider's hosts or a
+// subdomain of one.
+func (p Provider) HostOf(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	for _, h := range p.Hosts {
+		h = strings.ToLower(h)
+		if host == h || strings.HasSuffix(host, "."+h) {
+			return true
+		}
+	}
+	return false
+}

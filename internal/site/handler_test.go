@@ -84,7 +84,7 @@ func TestHTTP(t *testing.T) {
 			want:   []string{"SMTP 421 Service Not Available", `<h2 id="description">Description <a class="permalink"`, `<h2 id="when">When you see this code <a class="permalink"`, `<h2 id="fix">How to fix <a class="permalink"`, "RFC 5321 §4.2.3", `<h2 id="phases">`, "Connection greeting", `<h2 id="related">`, `href="/compare/421-vs-450?lang=en"`, "4xx Transient Negative"},
 			absent: []string{`href="/compare/421-vs-450?lang=ja"`}},
 		{name: "code ja by query", target: "/codes/421?lang=ja", wantStatus: 200, wantLang: "ja",
-			want:   []string{`<h2 id="description">説明 <a class="permalink"`, `<h2 id="when">このコードが表示される場合 <a class="permalink"`, `<h2 id="fix">解決方法 <a class="permalink"`, "サービス利用不可", `href="/compare/421-vs-450?lang=ja"`, "4xx 一時的な否定応答", "接続時のグリーティング"},
+			want:   []string{`<h2 id="description">説明 <a class="permalink"`, `<h2 id="when">このコードが表示される場合 <a class="permalink"`, `<h2 id="fix">解決方法 <a class="permalink"`, "サービス利用不可", `href="/compare/421-vs-450?lang=ja"`, "4xx 一時的な否定応答", "接続時の挨拶"},
 			absent: []string{`<h2 id="description">Description <a class="permalink"`, "This page has not been translated"}},
 		{name: "code ja by header", target: "/codes/421", header: ja, wantStatus: 200, wantLang: "ja", wantVary: true,
 			want: []string{"解決方法", `href="/compare/421-vs-450?lang=ja"`}},

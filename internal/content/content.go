@@ -68,6 +68,10 @@ type Code struct {
 	// Reuses are the providers that document this registered number with
 	// another meaning.
 	Reuses []*Reuse
+	// Examples say where each example reply of the page comes from, and
+	// Claims what its statements about real software rest on.
+	Examples []Example
+	Claims   []Claim
 
 	pages pageSet
 }
@@ -75,6 +79,7 @@ type Code struct {
 // Reuse is a provider's own meaning for a registered number.
 type Reuse struct {
 	Provider *ProviderCode
+	Claims   []Claim
 	pages    pageSet
 }
 
@@ -93,6 +98,10 @@ type Page struct {
 	// records in TranslatedFrom the hash of the source it was made from.
 	Hash           string
 	TranslatedFrom string
+	// Translation is "machine" or "reviewed" (by Reviewer) for a
+	// translation, "" for a source file.
+	Translation string
+	Reviewer    string
 }
 
 // Section returns the section with the given id.
@@ -135,8 +144,9 @@ func (c *Code) Subject() int {
 
 // Note is the written notes for a pair of codes.
 type Note struct {
-	A, B  string
-	pages pageSet
+	A, B   string
+	Claims []Claim
+	pages  pageSet
 }
 
 // Page returns the note in lang, or in the default language with fallback=true.
@@ -160,6 +170,12 @@ type Store struct {
 	notes    map[[2]string]*Note
 	langs    []string
 	problems []Problem
+
+	// The provider-response catalogue (responses.go).
+	responses    map[[2]string]*Response // by provider and family id
+	responseList []*Response
+	lines        map[[2]string]*Line  // by provider and line id
+	renamed      map[[2]string]string // old family id -> new
 }
 
 // Load reads the content tree at the root of fsys for the given languages
@@ -177,13 +193,14 @@ func Load(fsys fs.FS, langs []string) (*Store, error) {
 	}
 	s := &Store{Facts: facts, byID: map[string]*Code{}, notes: map[[2]string]*Note{}, langs: langs}
 	l := &loader{fsys: fsys, md: markdown.New(), langs: langs, src: sourceLang}
-	if err := l.preload("codes", "enhanced", "providers", "compare"); err != nil {
+	if err := l.preload("codes", "enhanced", "providers", "compare", "responses/*"); err != nil {
 		return nil, err
 	}
 	// Errors in single files are collected so an author sees all of them at
 	// once; any of them still stops the start.
 	var errs []error
-	for _, step := range []func(*loader) error{s.loadBasic, s.loadEnhanced, s.loadProviders} {
+	// The catalogue first: the examples of code pages cite its lines.
+	for _, step := range []func(*loader) error{s.loadResponses, s.loadBasic, s.loadEnhanced, s.loadProviders} {
 		if err := step(l); err != nil {
 			errs = append(errs, err)
 		}
@@ -220,11 +237,15 @@ func (s *Store) loadBasic(l *loader) error {
 		if err == nil {
 			err = fm.checkBasic(b)
 		}
+		if err == nil {
+			err = s.checkSources(fm, pages.source)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", f[l.src], err))
 			continue
 		}
 		c.Refs, c.Related, c.pages = fm.refs(), fm.Related, pages
+		c.Examples, c.Claims = fm.Examples, fm.Claims
 		s.add(c)
 	}
 	for key, f := range files {
@@ -252,6 +273,9 @@ func (s *Store) loadEnhanced(l *loader) error {
 		if err == nil {
 			err = fm.checkEnhanced(*e)
 		}
+		if err == nil {
+			err = s.checkSources(fm, pages.source)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", f[l.src], err))
 			continue
@@ -260,6 +284,7 @@ func (s *Store) loadEnhanced(l *loader) error {
 			s.add(&Code{
 				ID: strconv.Itoa(class) + "." + key, Key: e.Code, Kind: Enhanced, Class: class,
 				Refs: fm.refs(), Related: fm.Related, Registry: e, pages: pages,
+				Examples: fm.Examples, Claims: fm.Claims,
 			})
 		}
 	}
@@ -296,6 +321,9 @@ func (s *Store) loadProviders(l *loader) error {
 		if err == nil && (fm.Code != pc.Code || fm.Provider != pc.Provider) {
 			err = fmt.Errorf("front matter says %s by %s, the file name says %s by %s", fm.Code, fm.Provider, pc.Code, pc.Provider)
 		}
+		if err == nil {
+			err = s.checkSources(fm, pages.source)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", f[l.src], err))
 			continue
@@ -303,7 +331,7 @@ func (s *Store) loadProviders(l *loader) error {
 		for _, class := range pc.Classes {
 			id := strconv.Itoa(class) + strings.TrimPrefix(pc.Code, "X")
 			if !registered {
-				s.add(&Code{ID: id, Key: pc.Code, Kind: ProviderOnly, Class: class, Related: fm.Related, Provider: pc, pages: pages})
+				s.add(&Code{ID: id, Key: pc.Code, Kind: ProviderOnly, Class: class, Related: fm.Related, Provider: pc, pages: pages, Examples: fm.Examples, Claims: fm.Claims})
 				continue
 			}
 			c, ok := s.byID[id]
@@ -311,7 +339,7 @@ func (s *Store) loadProviders(l *loader) error {
 				errs = append(errs, fmt.Errorf("%s: %s is not a page of the site (see classes in facts/enhanced.toml)", f[l.src], id))
 				continue
 			}
-			c.Reuses = append(c.Reuses, &Reuse{Provider: pc, pages: pages})
+			c.Reuses = append(c.Reuses, &Reuse{Provider: pc, Claims: fm.Claims, pages: pages})
 		}
 	}
 	for key, f := range files {
@@ -345,11 +373,14 @@ func (s *Store) loadNotes(l *loader) error {
 		if err == nil && (fm.A != a || fm.B != b) {
 			err = fmt.Errorf("front matter says a = %q, b = %q; the file name says %s and %s", fm.A, fm.B, a, b)
 		}
+		if err == nil {
+			err = checkClaims(fm.Claims)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", f[l.src], err))
 			continue
 		}
-		s.notes[[2]string{a, b}] = &Note{A: a, B: b, pages: pages}
+		s.notes[[2]string{a, b}] = &Note{A: a, B: b, Claims: fm.Claims, pages: pages}
 	}
 	return errors.Join(errs...)
 }
@@ -367,6 +398,19 @@ func (l *loader) anyFile(files map[string]string) string {
 func (s *Store) add(c *Code) {
 	s.codes = append(s.codes, c)
 	s.byID[c.ID] = c
+}
+
+// checkSources checks the examples and claims of a code page's source
+// file.
+func (s *Store) checkSources(fm *frontMatter, p *Page) error {
+	blocks := 0
+	if sec, ok := p.Section("examples"); ok {
+		blocks = len(sec.Code)
+	}
+	if err := s.checkExamples(fm.Examples, blocks); err != nil {
+		return err
+	}
+	return checkClaims(fm.Claims)
 }
 
 // link resolves cross references once every code is known: related codes

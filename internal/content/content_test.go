@@ -1,13 +1,13 @@
 package content
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"maps"
 	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/BurntSushi/toml"
 )
 
 const factsBasic = `
@@ -45,6 +45,8 @@ related = ["450"]
   [[rfc]]
   doc = "RFC 5321"
   section = "4.2.3"
+[[example]]
+illustrative = true
 +++
 ::: description
 421 means the service is not available.
@@ -93,9 +95,17 @@ e
 f
 `
 
+// hash is the text hash a translation of s records.
 func hash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])[:12]
+	front, body, err := splitFrontMatter([]byte(s))
+	if err != nil {
+		panic(err)
+	}
+	fm := &frontMatter{}
+	if _, err := toml.Decode(string(front), fm); err != nil {
+		panic(err)
+	}
+	return textHash(fm, body)
 }
 
 func page421ja(from string) string {
@@ -104,6 +114,7 @@ code = "421"
 title = "サービス利用不可"
 summary = "サーバーが接続を閉じます。"
 translated_from = "` + from + `"
+translation = "machine"
 +++
 ::: description
 421 は、サービスを利用できないことを表します。

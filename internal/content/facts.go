@@ -189,6 +189,11 @@ func decodeStrict(fsys fs.FS, name string, v any) error {
 	if err != nil {
 		return err
 	}
+	return decodeStrictBytes(name, buf, v)
+}
+
+// decodeStrictBytes decodes TOML read from the file name.
+func decodeStrictBytes(name string, buf []byte, v any) error {
 	md, err := toml.Decode(string(buf), v)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)

@@ -31,6 +31,15 @@ type frontMatter struct {
 	Related        []string     `toml:"related"`
 	RFC            []Ref        `toml:"rfc"`
 	TranslatedFrom string       `toml:"translated_from"`
+	Family         string       `toml:"family"`
+	Who            string       `toml:"who"`
+	Registry       string       `toml:"registry"`
+	Examples       []Example    `toml:"example"`
+	Claims         []Claim      `toml:"claim"`
+	// Translation says how a translation was made: "machine", or
+	// "reviewed" by Reviewer, a named fluent reader of the language.
+	Translation string `toml:"translation"`
+	Reviewer    string `toml:"reviewer"`
 
 	defined map[string]bool
 }
@@ -48,11 +57,13 @@ var (
 		sections: []string{"description", "when", "examples", "fix", "fix-sender", "fix-sending", "fix-receiving"},
 		required: 4,
 		keys:     []string{"code", "title", "summary"},
-		facts:    []string{"phases", "related", "rfc"},
+		facts:    []string{"phases", "related", "rfc", "example", "claim"},
 	}
-	noteSpec     = fileSpec{sections: []string{"which", "differences"}, required: 1, keys: []string{"a", "b"}}
-	reuseSpec    = fileSpec{sections: []string{"meaning"}, required: 1, keys: []string{"provider", "code", "title"}}
-	providerSpec = fileSpec{sections: codeSpec.sections, required: codeSpec.required, keys: []string{"provider", "code", "title", "summary"}, facts: []string{"related"}}
+	noteSpec     = fileSpec{sections: []string{"which", "differences"}, required: 1, keys: []string{"a", "b"}, facts: []string{"claim"}}
+	reuseSpec    = fileSpec{sections: []string{"meaning"}, required: 1, keys: []string{"provider", "code", "title"}, facts: []string{"claim"}}
+	providerSpec = fileSpec{sections: codeSpec.sections, required: codeSpec.required, keys: []string{"provider", "code", "title", "summary"}, facts: []string{"related", "example", "claim"}}
+	// responseSpec is a family of the provider-response catalogue.
+	responseSpec = fileSpec{sections: []string{"meaning", "tell", "fix"}, required: 3, keys: []string{"provider", "family", "title", "summary"}, facts: []string{"who", "registry", "claim"}}
 )
 
 // loader reads content files. It collects non-fatal problems as it goes.
@@ -67,7 +78,9 @@ type loader struct {
 
 // group lists the markdown files of dir by key and language:
 // "codes/421.ja.md" is key "421", language "ja"; "enhanced/7.26.md" is key
-// "7.26", language "en".
+// "7.26", language "en". A dir ending in "/*" holds one folder per key
+// prefix: in "responses/*", "responses/gmail/no-such-user.md" is key
+// "gmail/no-such-user".
 func (l *loader) group(dir string) (map[string]map[string]string, error) {
 	names, err := fs.Glob(l.fsys, dir+"/*.md")
 	if err != nil {
@@ -76,6 +89,10 @@ func (l *loader) group(dir string) (map[string]map[string]string, error) {
 	groups := map[string]map[string]string{}
 	for _, name := range names {
 		base := strings.TrimSuffix(path.Base(name), ".md")
+		prefix := ""
+		if strings.HasSuffix(dir, "/*") {
+			prefix = path.Base(path.Dir(name)) + "/"
+		}
 		key, lang := base, l.src
 		if i := strings.LastIndexByte(base, '.'); i >= 0 && !isDigits(base[i+1:]) {
 			key, lang = base[:i], base[i+1:]
@@ -83,6 +100,7 @@ func (l *loader) group(dir string) (map[string]map[string]string, error) {
 		if !slices.Contains(l.langs, lang) {
 			return nil, fmt.Errorf("%s: language %q has no locales/active.%s.toml", name, lang, lang)
 		}
+		key = prefix + key
 		if groups[key] == nil {
 			groups[key] = map[string]string{}
 		}
@@ -118,7 +136,7 @@ func (l *loader) pages(files map[string]string, spec fileSpec) (*frontMatter, pa
 		if err != nil {
 			return nil, pageSet{}, err
 		}
-		if tr.Code != src.Code || tr.A != src.A || tr.B != src.B || tr.Provider != src.Provider {
+		if tr.Code != src.Code || tr.A != src.A || tr.B != src.B || tr.Provider != src.Provider || tr.Family != src.Family {
 			return nil, pageSet{}, fmt.Errorf("%s: translation names other codes than its source", name)
 		}
 		page.TranslatedFrom = tr.TranslatedFrom
@@ -170,8 +188,18 @@ func (l *loader) parse(name string) parsed {
 	if err != nil {
 		return parsed{err: fmt.Errorf("%s: %w", name, err)}
 	}
-	sum := sha256.Sum256(buf)
-	return parsed{fm: fm, sections: sections, hash: hex.EncodeToString(sum[:])[:12]}
+	return parsed{fm: fm, sections: sections, hash: textHash(fm, body)}
+}
+
+// textHash identifies the text of a file that a translation renders: its
+// title, its summary and its body. Facts in the front matter (phases, the
+// sources of examples and claims) are not translated, so changing them
+// leaves translations current.
+func textHash(fm *frontMatter, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(fm.Title + "\x00" + fm.Summary + "\x00"))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // preload parses every markdown file under dirs on all cores. Rendering
@@ -228,7 +256,7 @@ func (l *loader) file(name, lang string, spec fileSpec) (*frontMatter, *Page, er
 	}
 	return fm, &Page{
 		Lang: lang, File: name, Title: fm.Title, Summary: fm.Summary, Sections: sections,
-		Hash: p.hash,
+		Hash: p.hash, Translation: fm.Translation, Reviewer: fm.Reviewer,
 	}, nil
 }
 
@@ -241,15 +269,15 @@ func (spec fileSpec) checkKeys(fm *frontMatter, source bool) error {
 			if !source {
 				return fmt.Errorf("%s belongs in the source file only: translations carry text, not facts", k)
 			}
-		case k == "translated_from":
+		case k == "translated_from" || k == "translation" || k == "reviewer":
 			if source {
-				return fmt.Errorf("translated_from belongs in translations only")
+				return fmt.Errorf("%s belongs in translations only", k)
 			}
 		default:
 			return fmt.Errorf("key %q does not belong in this kind of file (want %s)", k, strings.Join(append(slices.Clone(spec.keys), spec.facts...), ", "))
 		}
 	}
-	values := map[string]string{"code": fm.Code, "a": fm.A, "b": fm.B, "provider": fm.Provider, "title": fm.Title, "summary": fm.Summary}
+	values := map[string]string{"code": fm.Code, "a": fm.A, "b": fm.B, "provider": fm.Provider, "title": fm.Title, "summary": fm.Summary, "family": fm.Family}
 	for _, k := range spec.keys {
 		if strings.TrimSpace(values[k]) == "" {
 			return fmt.Errorf("%s is required", k)
@@ -257,6 +285,14 @@ func (spec fileSpec) checkKeys(fm *frontMatter, source bool) error {
 	}
 	if !source && fm.TranslatedFrom == "" {
 		return fmt.Errorf("translated_from is required: the hash of the source it was translated from")
+	}
+	if !source {
+		switch {
+		case fm.Translation == "machine" && fm.Reviewer == "":
+		case fm.Translation == "reviewed" && strings.TrimSpace(fm.Reviewer) != "":
+		default:
+			return fmt.Errorf("translation = %q, reviewer = %q: want translation = \"machine\", or \"reviewed\" with the reviewer's name", fm.Translation, fm.Reviewer)
+		}
 	}
 	return nil
 }

@@ -152,7 +152,13 @@ var (
 	commandPhases = map[string]string{"": "", "CONNECT": "connect", "EHLO": "ehlo", "HELO": "ehlo",
 		"STARTTLS": "starttls", "AUTH": "auth", "MAIL FROM": "mail", "RCPT TO": "rcpt", "DATA": "data",
 		"END OF DATA": "eod", "BDAT": "bdat", "QUIT": "quit"}
-	providerNames = map[string]bool{"": true, "gmail": true, "microsoft": true, "yahoo": true}
+	providerNames = func() map[string]bool {
+		ids := map[string]bool{"": true}
+		for _, p := range testDecoder.providers {
+			ids[p.ID] = true
+		}
+		return ids
+	}()
 )
 
 func FuzzDecode(f *testing.F) {

@@ -616,7 +616,7 @@ Last-Attempt-Date: Sat, 28 Nov 2026 10:15:42 GMT
 === Connection closed with remote host.
 `,
 		want: []Finding{
-			{Basic: "220", Text: "mx.example.com ESMTP Postfix", Command: "CONNECT", Phase: "connect", Line: 3},
+			{Basic: "220", Text: "mx.example.com ESMTP Postfix", Command: "CONNECT", Phase: "connect", Provider: "postfix", Line: 3},
 			{Basic: "250", Text: "mx.example.com PIPELINING 8BITMIME", Command: "EHLO", Phase: "ehlo", Line: 5},
 			{Basic: "250", Enhanced: "2.1.0", Text: "Ok", Command: "MAIL FROM", Phase: "mail", Line: 9},
 			{

@@ -9,6 +9,8 @@ type Provider struct {
 	Name string `toml:"name"` // "Gmail", as readers know it
 	// Kind is "mailbox", "gateway" or "mta".
 	Kind string `toml:"kind"`
+	// Website is its home or postmaster page.
+	Website string `toml:"website"`
 	// Hosts are domain names that identify the system in a bounce (a
 	// Remote-MTA, a "host … said", a banner): a host matches when it is
 	// one of them or ends in "." and one of them.

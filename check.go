@@ -25,7 +25,7 @@ func check(root fs.FS, out io.Writer) error {
 	for _, l := range locales.Langs() {
 		langs = append(langs, l.Code)
 	}
-	type count struct{ basic, enhanced, providers, notes int }
+	type count struct{ basic, enhanced, providers, notes, families int }
 	have := map[string]*count{}
 	for _, lang := range langs {
 		have[lang] = &count{}
@@ -64,14 +64,25 @@ func check(root fs.FS, out io.Writer) error {
 			}
 		}
 	}
+	responses := store.Responses()
+	for _, r := range responses {
+		for _, lang := range langs {
+			if r.Has(lang) {
+				have[lang].families++
+			}
+		}
+	}
 	facts := store.Facts
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "language\tbasic codes\tenhanced codes\tprovider codes\tcompare notes\tUI messages missing")
+	fmt.Fprintln(tw, "language\tbasic codes\tenhanced codes\tprovider codes\tcompare notes\tprovider responses\tUI messages missing")
 	for _, l := range locales.Langs() {
 		c := have[l.Code]
-		fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%d\n", l.Code, c.basic, len(facts.Basic), c.enhanced, len(facts.Registry), c.providers, len(facts.ProviderCodes), c.notes, len(store.Notes()), len(locales.Missing(l)))
+		fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%d\n", l.Code, c.basic, len(facts.Basic), c.enhanced, len(facts.Registry), c.providers, len(facts.ProviderCodes), c.notes, len(store.Notes()), c.families, len(responses), len(locales.Missing(l)))
 	}
 	tw.Flush()
+	if err := catalogueReport(out, store); err != nil {
+		return err
+	}
 	problems := store.Problems()
 	for _, l := range locales.Langs()[1:] {
 		for _, id := range locales.Missing(l) {
@@ -87,4 +98,55 @@ func check(root fs.FS, out io.Writer) error {
 		fmt.Fprintln(out, "  "+p.String())
 	}
 	return fmt.Errorf("%d content problems", len(problems))
+}
+
+// catalogueReport prints the provider-response catalogue per provider, and
+// how the site's example replies are sourced.
+func catalogueReport(out io.Writer, store *content.Store) error {
+	type tally struct{ lines, families, sources int }
+	per := map[string]*tally{}
+	srcs := map[*content.Source]bool{}
+	numbers := map[string]bool{} // enhanced numbers a provider reuses or invents
+	for _, r := range store.Responses() {
+		t := per[r.Provider.ID]
+		if t == nil {
+			t = &tally{}
+			per[r.Provider.ID] = t
+		}
+		t.families++
+		t.lines += len(r.Lines)
+		for _, src := range r.Sources() {
+			if !srcs[src] {
+				srcs[src] = true
+				t.sources++
+			}
+		}
+		if r.Registry == "differs" || r.Registry == "unregistered" {
+			for _, l := range r.Lines {
+				if l.Enhanced != "" {
+					numbers[r.Provider.ID+" "+l.Enhanced] = true
+				}
+			}
+		}
+	}
+	if len(per) > 0 {
+		fmt.Fprintln(out, "\nprovider responses")
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "provider\tkind\tlines\tfamilies\tsources")
+		lines, families, sources, systems := 0, 0, 0, 0
+		for _, p := range store.Facts.Providers {
+			t := per[p.ID]
+			if t == nil {
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", p.ID, p.Kind, t.lines, t.families, t.sources)
+			lines, families, sources, systems = lines+t.lines, families+t.families, sources+t.sources, systems+1
+		}
+		fmt.Fprintf(tw, "all (%d systems)\t\t%d\t%d\t%d\n", systems, lines, families, sources)
+		tw.Flush()
+		fmt.Fprintf(out, "enhanced numbers that providers reuse with another meaning or that the registry lacks: %d\n", len(numbers))
+	}
+	sourced, illustrative := store.ExampleCount()
+	fmt.Fprintf(out, "\nexample replies: %d sourced, %d illustrative\n", sourced, illustrative)
+	return nil
 }

@@ -174,8 +174,10 @@ type Store struct {
 	// The provider-response catalogue (responses.go).
 	responses    map[[2]string]*Response // by provider and family id
 	responseList []*Response
-	lines        map[[2]string]*Line  // by provider and line id
-	renamed      map[[2]string]string // old family id -> new
+	lines        map[[2]string]*Line   // by provider and line id
+	renamed      map[[2]string]string  // old family id -> new
+	matchKeys    map[string][]matchKey // by basic code: the lines as Match compares them
+	glossaries   map[string]*Glossary  // by language
 }
 
 // Load reads the content tree at the root of fsys for the given languages
@@ -196,6 +198,9 @@ func Load(fsys fs.FS, langs []string) (*Store, error) {
 	if err := l.preload("codes", "enhanced", "providers", "compare", "responses/*"); err != nil {
 		return nil, err
 	}
+	if err := s.loadGlossaries(l); err != nil {
+		return nil, err
+	}
 	// Errors in single files are collected so an author sees all of them at
 	// once; any of them still stops the start.
 	var errs []error
@@ -211,9 +216,12 @@ func Load(fsys fs.FS, langs []string) (*Store, error) {
 	if err := s.link(); err != nil {
 		return nil, err
 	}
+	s.indexLines()
+	s.indexLines()
 	if err := s.loadNotes(l); err != nil {
 		return nil, err
 	}
+	s.checkGlossaries(l)
 	s.problems = append(s.problems, l.problems...)
 	slices.SortFunc(s.problems, func(x, y Problem) int { return strings.Compare(x.File+x.Lang, y.File+y.Lang) })
 	return s, nil

@@ -33,6 +33,10 @@ func (r Ref) String() string {
 type Def struct {
 	Ref
 	Text string `toml:"text"`
+	// Example says the document gives no text: Text is example wording.
+	Example bool `toml:"example"`
+	// Sic says Text keeps a misspelling of the document's.
+	Sic bool `toml:"sic"`
 }
 
 // BasicFact is one entry of facts/basic.toml.

@@ -421,3 +421,169 @@ func (s *Store) ResponsesWith(code string) []*Response {
 	}
 	return out
 }
+
+// Matching a reply to the catalogue.
+//
+// A reply a reader pastes differs from its catalogued line in its variable
+// parts (addresses, IP addresses, host names, ids) and in how it was
+// wrapped. Both are reduced to the same words: lower case, punctuation
+// dropped, and every variable part replaced by a placeholder word. A
+// catalogued line matches when its words stand in the reply's, in order
+// and together (the reply may add a tail, such as Gmail's id and "gsmtp"),
+// or when the reply's words are the start of the line's (a cut reply).
+// A line with the provider's own token (TSS04) matches a reply that
+// carries the token and the same codes.
+
+// matchKey is a line's text as compared.
+type matchKey struct {
+	line  *Line
+	words []string
+}
+
+var (
+	addrMatchRE = regexp.MustCompile(`[A-Za-z0-9._%+=-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
+	ipMatchRE   = regexp.MustCompile(`\b[0-9]{1,3}(?:\.[0-9]{1,3}){3}\b|\b[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}\b`)
+	hostMatchRE = regexp.MustCompile(`\b[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b`)
+	wordMatchRE = regexp.MustCompile(`[\p{L}\p{N}_]+`)
+)
+
+// matchWords reduces a reply's text (after its codes) to the words it is
+// compared by.
+func matchWords(text string) []string {
+	text = addrMatchRE.ReplaceAllString(text, " zaddr ")
+	text = ipMatchRE.ReplaceAllString(text, " zip ")
+	text = hostMatchRE.ReplaceAllStringFunc(text, func(h string) string {
+		if strings.Count(h, ".") >= 1 && strings.ContainsAny(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			return " zhost "
+		}
+		return h
+	})
+	var words []string
+	for _, w := range wordMatchRE.FindAllString(strings.ToLower(text), -1) {
+		if isID(w) {
+			w = "zid"
+		}
+		words = append(words, w)
+	}
+	return words
+}
+
+// isID reports whether a word is an identifier rather than a word: the
+// catalogue's placeholder "ID", or a long run of letters and digits mixed.
+func isID(w string) bool {
+	if w == "id" {
+		return true
+	}
+	if len(w) < 8 {
+		return false
+	}
+	letters, digits := 0, 0
+	for _, r := range w {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r >= 'a' && r <= 'z':
+			letters++
+		}
+	}
+	return digits > 0 && letters > 0 || digits >= 8
+}
+
+// replyText is a line's reply after its codes.
+func (ln *Line) replyText() string {
+	t := strings.TrimLeft(ln.Reply[3:], " -")
+	if ln.Enhanced != "" {
+		t = strings.TrimPrefix(t, ln.Enhanced)
+	}
+	return t
+}
+
+func (s *Store) indexLines() {
+	s.matchKeys = map[string][]matchKey{}
+	for _, r := range s.responseList {
+		for _, ln := range r.Lines {
+			s.matchKeys[ln.Basic] = append(s.matchKeys[ln.Basic], matchKey{line: ln, words: matchWords(ln.replyText())})
+		}
+	}
+}
+
+// Match returns the catalogued line a reply is, or nil: its basic code
+// and, when both have one, its enhanced code must be the line's; provider
+// (an id, "" when unknown) prefers its own lines. text is the reply after
+// its codes.
+func (s *Store) Match(provider, basic, enhanced, text string) *Line {
+	keys := s.matchKeys[basic]
+	if len(keys) == 0 || text == "" {
+		return nil
+	}
+	words := matchWords(text)
+	var best *Line
+	bestScore := 0
+	for _, k := range keys {
+		ln := k.line
+		if enhanced != "" && ln.Enhanced != "" && enhanced != ln.Enhanced {
+			continue
+		}
+		score := 0
+		switch {
+		case ln.Token != "" && containsWord(text, ln.Token) && (provider == "" || provider == ln.Response.Provider.ID):
+			score = 1000 + len(k.words)
+		case len(k.words) >= 3 && containsRun(words, k.words):
+			score = 100 + len(k.words)
+		case len(words) >= 6 && len(words) < len(k.words) && slices.Equal(words, k.words[:len(words)]):
+			score = 50 + len(words) // the reply was cut
+		}
+		if score == 0 {
+			continue
+		}
+		if provider != "" && provider == ln.Response.Provider.ID {
+			score += 500
+		}
+		if score > bestScore {
+			best, bestScore = ln, score
+		}
+	}
+	return best
+}
+
+// containsRun reports whether needle stands in hay, word for word.
+func containsRun(hay, needle []string) bool {
+	for i := 0; i+len(needle) <= len(hay); i++ {
+		if slices.Equal(hay[i:i+len(needle)], needle) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsWord reports whether text holds w not inside a longer word.
+func containsWord(text, w string) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], w)
+		if i < 0 {
+			return false
+		}
+		i += off
+		end := i + len(w)
+		if (i == 0 || !isWordByte(text[i-1])) && (end == len(text) || !isWordByte(text[end])) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// RenamedFrom returns the old ids of a family, which redirect to it.
+func (s *Store) RenamedFrom(r *Response) []string {
+	var old []string
+	for k, to := range s.renamed {
+		if k[0] == r.Provider.ID && to == r.ID {
+			old = append(old, k[1])
+		}
+	}
+	slices.Sort(old)
+	return old
+}

@@ -2,6 +2,7 @@ package content
 
 import (
 	"maps"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -174,5 +175,33 @@ func TestExamplesNeedSources(t *testing.T) {
 	fsys["codes/421.md"] = &fstest.MapFile{Data: []byte(strings.Replace(page421, "[[example]]", "[[claim]]\nabout = \"Postfix 3.0\"\ntitle = \"HISTORY\"\nsource = \"ftp://x\"\nchecked = \"2026-12-02\"\n[[example]]", 1))}
 	if _, err := Load(fsys, []string{"en", "ja"}); err == nil || !strings.Contains(err.Error(), "not a web address") {
 		t.Errorf("bad claim: %v", err)
+	}
+}
+
+func TestMatch(t *testing.T) {
+	s, err := Load(os.DirFS("../../content"), []string{"en", "ja"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, provider, basic, enhanced, text string
+		want                                  string // provider/line-id prefix, "" for no match
+	}{
+		{"gmail with its tail", "gmail", "550", "5.1.1", "The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. For more information, go to https://support.google.com/mail/?p=NoSuchUser d2e1a72fcca58-6d9f0a1b2c3si123456pfb.123 - gsmtp", "gmail/"},
+		{"yahoo by token", "", "421", "4.7.0", "[TSS04] Messages from 203.0.113.9 temporarily deferred due to user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes", "yahoo/"},
+		{"postfix relay with other address", "", "454", "4.7.1", "<bob@other.example>: Relay access denied", "postfix/"},
+		{"wrong codes", "", "550", "5.7.1", "[TSS04] Messages from 203.0.113.9 temporarily deferred due to user complaints", ""},
+		{"unrelated text", "", "550", "5.1.1", "go away", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ln := s.Match(tc.provider, tc.basic, tc.enhanced, tc.text)
+			got := ""
+			if ln != nil {
+				got = ln.Response.Provider.ID + "/" + ln.ID
+			}
+			if tc.want == "" && got != "" || tc.want != "" && !strings.HasPrefix(got, tc.want) {
+				t.Errorf("Match = %q, want %q…", got, tc.want)
+			}
+		})
 	}
 }

@@ -36,6 +36,17 @@ type Section struct {
 	// Code holds the contents of the section's fenced code blocks, in order.
 	// Example replies live there, and they must be identical in every language.
 	Code []string
+	// Parts is HTML cut at its fenced code blocks: prose, a block, prose,
+	// and so on, so that a page can say something after each block (where
+	// an example comes from). Joined, the parts are HTML.
+	Parts []Part
+}
+
+// Part is a piece of a section's HTML: one fenced code block, or the prose
+// between blocks.
+type Part struct {
+	HTML template.HTML
+	Code bool
 }
 
 // Renderer renders bodies. It is safe for concurrent use.
@@ -98,6 +109,9 @@ func (r *Renderer) Sections(body []byte) ([]Section, error) {
 		if err != nil {
 			return nil, fmt.Errorf("section %q (line %d): %w", p.id, p.line, err)
 		}
+		if s.Parts, err = r.parts(p.src); err != nil {
+			return nil, fmt.Errorf("section %q (line %d): %w", p.id, p.line, err)
+		}
 		if strings.TrimSpace(s.Text) == "" && len(s.Code) == 0 {
 			return nil, fmt.Errorf("section %q (line %d) is empty", p.id, p.line)
 		}
@@ -146,6 +160,51 @@ func firstLine(n ast.Node, src []byte) string {
 func closesFence(line, fence string) bool {
 	t := strings.TrimSpace(line)
 	return len(t) >= len(fence) && strings.Trim(t, fence[:1]) == ""
+}
+
+// parts renders src cut at its top-level fenced code blocks. Each piece is
+// rendered on its own, which is the same as rendering the whole: a fence
+// at the start of a line closes any paragraph before it.
+func (r *Renderer) parts(src []byte) ([]Part, error) {
+	var parts []Part
+	var chunk strings.Builder
+	flush := func(code bool) error {
+		if strings.TrimSpace(chunk.String()) == "" {
+			chunk.Reset()
+			return nil
+		}
+		s, err := r.render([]byte(chunk.String()))
+		if err != nil {
+			return err
+		}
+		parts = append(parts, Part{HTML: s.HTML, Code: code})
+		chunk.Reset()
+		return nil
+	}
+	fence := ""
+	for _, line := range strings.SplitAfter(string(src), "\n") {
+		trimmed := strings.TrimRight(line, "\r\n")
+		switch {
+		case fence == "" && strings.HasPrefix(trimmed, "```") || fence == "" && strings.HasPrefix(trimmed, "~~~"):
+			if err := flush(false); err != nil {
+				return nil, err
+			}
+			fence = fenceOf(trimmed)
+			chunk.WriteString(line)
+		case fence != "" && closesFence(trimmed, fence):
+			chunk.WriteString(line)
+			fence = ""
+			if err := flush(true); err != nil {
+				return nil, err
+			}
+		default:
+			chunk.WriteString(line)
+		}
+	}
+	if err := flush(fence != ""); err != nil {
+		return nil, err
+	}
+	return parts, nil
 }
 
 func (r *Renderer) render(src []byte) (Section, error) {

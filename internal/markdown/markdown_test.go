@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -44,5 +45,25 @@ func TestSectionErrors(t *testing.T) {
 func TestParagraph(t *testing.T) {
 	if got := Paragraph(`550 <user@example.com> & "x"`); got != "<p>550 &lt;user@example.com&gt; &amp; &#34;x&#34;</p>\n" {
 		t.Errorf("Paragraph = %q", got)
+	}
+}
+
+// A section's parts are its HTML cut at each code block.
+func TestParts(t *testing.T) {
+	secs, err := New().Sections([]byte("::: examples\nGmail:\n\n```text\n550 5.1.1 No\n```\n\nPostfix:\n```\n550 5.1.1 <x>: Nope\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var joined strings.Builder
+	var kinds []bool
+	for _, p := range secs[0].Parts {
+		joined.WriteString(string(p.HTML))
+		kinds = append(kinds, p.Code)
+	}
+	if fmt.Sprint(kinds) != "[false true false true]" {
+		t.Errorf("parts are code %v, want prose, code, prose, code", kinds)
+	}
+	if joined.String() != string(secs[0].HTML) {
+		t.Errorf("joined parts:\n%s\nwhole section:\n%s", joined.String(), secs[0].HTML)
 	}
 }

@@ -3,6 +3,7 @@ package site
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"smtpcodes.dev/internal/content"
 	"smtpcodes.dev/internal/locale"
@@ -44,6 +45,35 @@ type apiCode struct {
 	Related      []apiLink         `json:"related"`
 	SeenWith     []apiLink         `json:"seen_with"`
 	Sections     []apiSection      `json:"sections"`
+	// Examples are the example replies of the page, each with where it
+	// comes from; Claims what its statements about software rest on;
+	// Responses the catalogued families with a line carrying the code.
+	Examples  []apiExample      `json:"examples"`
+	Claims    []apiClaim        `json:"claims"`
+	Responses []apiResponseLink `json:"responses"`
+}
+
+type apiExample struct {
+	Reply        string `json:"reply"`
+	Source       string `json:"source,omitempty"`
+	SourceTitle  string `json:"source_title,omitempty"`
+	Response     string `json:"response,omitempty"` // "provider/line-id"
+	ResponseURL  string `json:"response_url,omitempty"`
+	Illustrative bool   `json:"illustrative"`
+}
+
+type apiClaim struct {
+	About   string `json:"about"`
+	Source  string `json:"source"`
+	Title   string `json:"title"`
+	Checked string `json:"checked"`
+}
+
+type apiResponseLink struct {
+	Provider string `json:"provider"`
+	Family   string `json:"family"`
+	Title    string `json:"title"`
+	URL      string `json:"url"`
 }
 
 type apiDef struct {
@@ -51,6 +81,9 @@ type apiDef struct {
 	Section string `json:"section,omitempty"`
 	Context string `json:"context,omitempty"`
 	Text    string `json:"text,omitempty"`
+	// Example: the document gives no reply text; Text is example wording.
+	Example bool `json:"example,omitempty"`
+	Sic     bool `json:"sic,omitempty"`
 }
 
 type apiRegistry struct {
@@ -136,7 +169,7 @@ func (s *Server) apiCode(v codeView) apiCode {
 		out.StandardText = st
 	}
 	for _, d := range c.Defs {
-		out.Definitions = append(out.Definitions, apiDef{Doc: d.Doc, Section: d.Section, Context: d.Context, Text: d.Text})
+		out.Definitions = append(out.Definitions, apiDef{Doc: d.Doc, Section: d.Section, Context: d.Context, Text: d.Text, Example: d.Example, Sic: d.Sic})
 	}
 	if e := c.Registry; e != nil {
 		for _, r := range c.Refs {
@@ -163,6 +196,32 @@ func (s *Server) apiCode(v codeView) apiCode {
 	}
 	for _, sec := range t.Sections {
 		out.Sections = append(out.Sections, apiSection{ID: sec.ID, Heading: sec.Heading, HTML: string(sec.HTML), Text: sec.Text})
+	}
+	out.Examples, out.Claims, out.Responses = []apiExample{}, []apiClaim{}, []apiResponseLink{}
+	if p, _ := c.Page(l.Code); p != nil {
+		if sec, ok := p.Section("examples"); ok {
+			for i, reply := range sec.Code {
+				ex := apiExample{Reply: strings.TrimRight(reply, "\n"), Illustrative: true}
+				if i < len(c.Examples) {
+					e := c.Examples[i]
+					ex.Illustrative = e.Illustrative
+					ex.Source, ex.SourceTitle = e.Source, e.Title
+					if e.Line != nil {
+						ex.Response = e.Line.Response.Provider.ID + "/" + e.Line.ID
+						ex.ResponseURL = s.abs(v.Base, responseURL(e.Line.Response)) + "#" + lineAnchor(e.Line)
+						ex.Source, ex.SourceTitle = e.Line.Source.URL, e.Line.Source.Title
+					}
+				}
+				out.Examples = append(out.Examples, ex)
+			}
+		}
+	}
+	for _, cl := range v.Claims {
+		out.Claims = append(out.Claims, apiClaim{About: cl.About, Source: cl.URL, Title: cl.Title, Checked: cl.Checked})
+	}
+	for _, r := range s.store.ResponsesWith(c.ID) {
+		p, _ := r.Page(l.Code)
+		out.Responses = append(out.Responses, apiResponseLink{Provider: r.Provider.ID, Family: r.ID, Title: p.Title, URL: s.abs(v.Base, responseURL(r))})
 	}
 	return out
 }
@@ -223,4 +282,74 @@ var errJSONNotFound = httpError{status: http.StatusNotFound, json: true}
 func jsonError(status int) []byte {
 	b, _ := json.Marshal(map[string]any{"error": http.StatusText(status), "status": status})
 	return append(b, '\n')
+}
+
+// The provider-response catalogue: /providers.json lists every line,
+// /providers/{provider}/{id}.json one family.
+
+type apiLine struct {
+	ID        string            `json:"id"`
+	Provider  string            `json:"provider"`
+	Family    string            `json:"family"`
+	Reply     string            `json:"reply"` // verbatim, variable parts normalised
+	Basic     string            `json:"basic"`
+	Enhanced  string            `json:"enhanced,omitempty"`
+	Token     string            `json:"token,omitempty"`
+	Phase     string            `json:"phase,omitempty"`
+	Seen      string            `json:"seen,omitempty"`
+	SourceURL string            `json:"source_url"`
+	Source    string            `json:"source_title"`
+	Retrieved string            `json:"retrieved"`
+	License   string            `json:"license"`
+	URL       string            `json:"url"` // the line on its family's page, in the request's language
+	URLs      map[string]string `json:"urls"`
+}
+
+type apiLines struct {
+	Lang  string    `json:"lang"`
+	Lines []apiLine `json:"lines"`
+}
+
+type apiResponse struct {
+	Provider     string            `json:"provider"`
+	ProviderName string            `json:"provider_name"`
+	Family       string            `json:"family"`
+	Lang         string            `json:"lang"`
+	Translated   bool              `json:"translated"`
+	Title        string            `json:"title"`
+	Summary      string            `json:"summary"`
+	WhoActs      string            `json:"who_acts"`
+	Registry     string            `json:"registry"` // "same", "differs", "unregistered", "none"
+	Codes        []string          `json:"codes"`
+	URL          string            `json:"url"`
+	URLs         map[string]string `json:"urls"`
+	Lines        []apiLine         `json:"lines"`
+	Sections     []apiSection      `json:"sections"`
+}
+
+// apiResponse is the JSON of a family page, built from its view.
+func (s *Server) apiResponse(v responseView) apiResponse {
+	r := v.resp
+	path := responseURL(r)
+	out := apiResponse{
+		Provider: r.Provider.ID, ProviderName: r.Provider.Name, Family: r.ID, Lang: v.Lang.Code,
+		Translated: !v.Fallback, Title: v.H1, Summary: v.Summary, WhoActs: string(r.Who), Registry: r.Registry,
+		Codes: r.Codes(), URL: s.abs(v.Base, path), URLs: s.urls(path), Sections: []apiSection{},
+	}
+	for _, ln := range r.Lines {
+		urls := s.urls(path)
+		for k := range urls {
+			urls[k] += "#" + lineAnchor(ln)
+		}
+		out.Lines = append(out.Lines, apiLine{
+			ID: ln.ID, Provider: r.Provider.ID, Family: r.ID, Reply: ln.Reply, Basic: ln.Basic, Enhanced: ln.Enhanced,
+			Token: ln.Token, Phase: string(ln.Phase), Seen: ln.Seen,
+			SourceURL: ln.Source.URL, Source: ln.Source.Title, Retrieved: ln.Source.Retrieved, License: ln.Source.License,
+			URL: s.abs(v.Base, path) + "#" + lineAnchor(ln), URLs: urls,
+		})
+	}
+	for _, sec := range v.Sections {
+		out.Sections = append(out.Sections, apiSection{ID: sec.ID, Heading: sec.Heading, HTML: string(sec.HTML), Text: sec.Text})
+	}
+	return out
 }

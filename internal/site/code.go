@@ -93,6 +93,13 @@ type codeView struct {
 
 	Defs     []defView
 	Timeline timelineView
+	// Responses are the catalogued replies that carry this code, by
+	// provider; Differing the families whose provider gives this
+	// registered number another meaning.
+	Responses []providerResponses
+	Differing []responseLink
+	// Claims list what the page's statements about real software rest on.
+	Claims   []claimView
 	SeenWith []codeLink
 	// SeenWithHeading names the list of codes of the other kind; empty
 	// when the section is left out (an enhanced code with none).
@@ -118,7 +125,7 @@ func (s *Server) codeView(l locale.Lang, c *content.Code) codeView {
 		v.enhancedFacts(b, c, s)
 	}
 	for _, d := range c.Defs {
-		v.Defs = append(v.Defs, defView{Context: b.T(contextMsg(d.Context)), Ref: d.Ref.String(), Text: d.Text})
+		v.Defs = append(v.Defs, defView{Context: b.T(contextMsg(d.Context)), Ref: d.Ref.String(), Text: d.Text, Example: d.Example, Sic: d.Sic})
 	}
 	if c.Registry != nil {
 		entry := b.T(msgRegistryEntry, "Key", c.Key)
@@ -127,6 +134,19 @@ func (s *Server) codeView(l locale.Lang, c *content.Code) codeView {
 		}
 	}
 	v.Timeline = timeline(b, timelineInput{c.ID, c.Phases})
+	s.captionExamples(b, &v.Text, c.Examples)
+	v.Claims = claimViews(c.Claims)
+	for _, r := range c.Reuses {
+		v.Claims = append(v.Claims, claimViews(r.Claims)...)
+	}
+	v.Responses = s.responsesWith(b, c.ID)
+	if c.Registry != nil {
+		for _, r := range s.store.ResponsesWith(c.ID) {
+			if r.Registry == "differs" {
+				v.Differing = append(v.Differing, s.responseLink(b, r))
+			}
+		}
+	}
 	switch {
 	case c.Kind == content.Basic:
 		v.SeenWithHeading = b.T(msgHeadingSeenWithEnhanced)
@@ -207,6 +227,9 @@ type defView struct {
 	Context string
 	Ref     string
 	Text    string
+	// Example: the document gives no text, Text is example wording. Sic:
+	// Text keeps the document's misspelling.
+	Example, Sic bool
 }
 
 // codeText is what a page shows of one code in the reader's language: on
@@ -230,6 +253,26 @@ type section struct {
 	HTML     template.HTML
 	Text     string
 	Fallback bool // shown in the source language because the translation lacks it
+	// Parts is the HTML cut at its code blocks, each block with what the
+	// page says of its source (examples).
+	Parts []partView
+}
+
+type partView struct {
+	HTML    template.HTML
+	Caption *exampleView // after a code block
+}
+
+// exampleView says where an example reply comes from.
+type exampleView struct {
+	Kind     string // "response", "source" or "illustrative"
+	Provider string
+	Title    string
+	URL      string
+}
+
+type claimView struct {
+	About, Title, URL, Checked string
 }
 
 // contentSections gives the sections of a content page their headings.
@@ -237,7 +280,68 @@ func contentSections(b Base, p *content.Page, fallback bool) []section {
 	var out []section
 	for _, sec := range p.Sections {
 		h := b.T(headingMsg(sec.ID))
-		out = append(out, section{ID: sec.ID, Heading: h, H: b.H(sec.ID, h), HTML: sec.HTML, Text: sec.Text, Fallback: fallback})
+		sv := section{ID: sec.ID, Heading: h, H: b.H(sec.ID, h), HTML: sec.HTML, Text: sec.Text, Fallback: fallback}
+		for _, part := range sec.Parts {
+			sv.Parts = append(sv.Parts, partView{HTML: part.HTML})
+		}
+		out = append(out, sv)
+	}
+	return out
+}
+
+// captionExamples attaches to each code block of the examples section
+// where its example comes from.
+func (s *Server) captionExamples(b Base, t *codeText, examples []content.Example) {
+	sec := t.Section("examples")
+	if sec == nil {
+		return
+	}
+	k := 0
+	for i, part := range sec.Parts {
+		if !strings.HasPrefix(string(part.HTML), "<pre") || k >= len(examples) {
+			continue
+		}
+		ev := s.exampleView(b, examples[k])
+		sec.Parts[i].Caption = &ev
+		k++
+	}
+}
+
+func (s *Server) exampleView(b Base, e content.Example) exampleView {
+	switch {
+	case e.Line != nil:
+		p, _ := e.Line.Response.Page(b.Lang.Code)
+		return exampleView{Kind: "response", Provider: e.Line.Response.Provider.Name, Title: p.Title, URL: b.Link(responseURL(e.Line.Response)) + "#" + lineAnchor(e.Line)}
+	case e.Source != "":
+		return exampleView{Kind: "source", Title: e.Title, URL: e.Source}
+	}
+	return exampleView{Kind: "illustrative"}
+}
+
+func claimViews(claims []content.Claim) []claimView {
+	var out []claimView
+	for _, c := range claims {
+		out = append(out, claimView{About: c.About, Title: c.Title, URL: c.Source, Checked: c.Checked})
+	}
+	return out
+}
+
+// providerResponses is one provider's families that carry a code.
+type providerResponses struct {
+	Provider string
+	URL      string
+	Families []responseLink
+}
+
+// responsesWith lists the catalogued families with lines that carry the
+// code, by provider.
+func (s *Server) responsesWith(b Base, code string) []providerResponses {
+	var out []providerResponses
+	for _, r := range s.store.ResponsesWith(code) {
+		if n := len(out); n == 0 || out[n-1].Provider != r.Provider.Name {
+			out = append(out, providerResponses{Provider: r.Provider.Name, URL: b.Link(providerURL(r.Provider.ID))})
+		}
+		out[len(out)-1].Families = append(out[len(out)-1].Families, s.responseLink(b, r))
 	}
 	return out
 }

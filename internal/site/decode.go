@@ -51,7 +51,11 @@ type findingView struct {
 	Provider   string
 	Warnings   []string
 	Reuse      *reuseView // the provider's own meaning of the enhanced code
-	Timeline   timelineView
+	// Response is the catalogued family the reply matches.
+	Response *responseLink
+	Timeline timelineView
+
+	line *content.Line
 }
 
 // codeRef is a code found in a bounce: linked when the site has its page.
@@ -166,6 +170,16 @@ func (s *Server) findingView(b Base, f decode.Finding) findingView {
 	if f.Phase != "" {
 		v.Command = b.T(phaseMsg(smtp.Phase(f.Phase)))
 	}
+	// The catalogued reply this is, which may also name the provider.
+	if ln := s.store.Match(f.Provider, f.Basic, f.Enhanced, f.Text); ln != nil {
+		link := s.responseLink(b, ln.Response)
+		link.URL = b.Link(responseURL(ln.Response)) + "#" + lineAnchor(ln)
+		v.Response = &link
+		if v.Provider == "" {
+			v.Provider = ln.Response.Provider.Name
+		}
+		v.line = ln
+	}
 	// The provider's own meaning, when this provider sent the reply and
 	// documents the number differently from the registry.
 	if enhanced != nil {
@@ -218,6 +232,11 @@ type apiFinding struct {
 	BasicURL    string   `json:"basic_url,omitempty"`    // empty when no RFC defines the code
 	EnhancedURL string   `json:"enhanced_url,omitempty"` // empty when neither the registry nor a provider defines it
 	Notes       []string `json:"notes"`
+	// The catalogued line the reply matches, if any.
+	ResponseProvider string `json:"response_provider,omitempty"`
+	ResponseFamily   string `json:"response_family,omitempty"`
+	ResponseLine     string `json:"response_line,omitempty"`
+	ResponseURL      string `json:"response_url,omitempty"`
 }
 
 // serveDecodeAPI answers POST /api/decode. The text comes as a JSON object
@@ -274,6 +293,13 @@ func (s *Server) serveDecodeAPI(w http.ResponseWriter, r *http.Request) error {
 		}
 		if af.Notes == nil {
 			af.Notes = []string{}
+		}
+		if ln := v.line; ln != nil {
+			af.ResponseProvider, af.ResponseFamily, af.ResponseLine = ln.Response.Provider.ID, ln.Response.ID, ln.ID
+			af.ResponseURL = s.cfg.BaseURL + v.Response.URL
+			if af.Provider == "" {
+				af.Provider = ln.Response.Provider.ID
+			}
 		}
 		out.Findings = append(out.Findings, af)
 	}

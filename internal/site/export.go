@@ -227,6 +227,11 @@ func (s *Server) writeRedirects(name string) error {
 	for _, c := range codes {
 		fmt.Fprintf(w, "/%s %s;\n", c.ID, codeURL(c.ID))
 	}
+	for _, r := range s.store.Responses() {
+		for _, old := range s.store.RenamedFrom(r) {
+			fmt.Fprintf(w, "/providers/%s/%s %s;\n", r.Provider.ID, old, responseURL(r))
+		}
+	}
 	for i, a := range codes {
 		fmt.Fprintf(w, "/compare/%s-vs-%s %s;\n", a.ID, a.ID, codeURL(a.ID))
 		for _, b := range codes[i+1:] {

@@ -84,6 +84,20 @@ const (
 	msgTimelineNone            = "timeline_none"
 	msgTimelineOther           = "timeline_other"
 	msgTimelineYes             = "timeline_yes"
+	msgProvidersTitle          = "providers_title"
+	msgProvidersDescription    = "providers_description"
+	msgProviderLines           = "provider_lines"
+	msgProviderFamilies        = "provider_families"
+	msgProviderSystems         = "provider_systems"
+	msgProviderTitle           = "provider_title"
+	msgProviderDescription     = "provider_description"
+	msgResponseTitle           = "response_title"
+	msgPlaceholdersNote        = "placeholders_note"
+	msgRetryTemporary          = "retry_temporary"
+	msgRetryPermanent          = "retry_permanent"
+	msgRetryMixed              = "retry_mixed"
+	msgRetryNone               = "retry_none"
+	msgLicenseUnknown          = "license_unknown"
 )
 
 // goMessages are the constants above.
@@ -99,7 +113,9 @@ var goMessages = []string{
 	msgProviderOnlyLabel, msgRegistryEntry, msgRoleBasic, msgRoleEnhanced, msgSearchExampleWord,
 	msgSearchResultsTitle, msgSearchTitle, msgSiteName, msgSiteTagline, msgTimelineAny, msgTimelineAt,
 	msgTimelineCaption, msgTimelineCaptionFinding, msgTimelineData, msgTimelineNo, msgTimelineNone,
-	msgTimelineOther, msgTimelineYes,
+	msgTimelineOther, msgTimelineYes, msgProvidersTitle, msgProvidersDescription, msgProviderLines,
+	msgProviderFamilies, msgProviderSystems, msgProviderTitle, msgProviderDescription, msgResponseTitle, msgPlaceholdersNote,
+	msgRetryTemporary, msgRetryPermanent, msgRetryMixed, msgRetryNone, msgLicenseUnknown,
 }
 
 // Families of ids built from domain values.
@@ -137,13 +153,16 @@ func actorMsg(a smtp.Actor) string    { return "act_" + string(a) }
 func errorTitleMsg(status int) string { return "error_title_" + strconv.Itoa(status) }
 func errorTextMsg(status int) string  { return "error_text_" + strconv.Itoa(status) }
 
+// kindMsg names a kind of provider.
+func kindMsg(kind string) string { return "kind_" + kind }
+
 // headingMsg is the heading of a content section by its id.
 func headingMsg(section string) string { return "heading_" + strings.ReplaceAll(section, "-", "_") }
 
 // contentSectionIDs are the sections content files may have.
 var contentSectionIDs = []string{
 	"description", "when", "examples", "fix", "fix-sender", "fix-sending", "fix-receiving",
-	"differences", "which",
+	"differences", "which", "meaning", "tell",
 }
 
 // familyMessages enumerates every id the functions above can build for
@@ -178,6 +197,9 @@ func familyMessages(store *content.Store) []string {
 	}
 	for _, id := range contentSectionIDs {
 		ids = append(ids, headingMsg(id))
+	}
+	for _, k := range smtp.ProviderKinds {
+		ids = append(ids, kindMsg(k))
 	}
 	return ids
 }

@@ -34,9 +34,12 @@ type searchIndex struct {
 	docs map[string][]searchDoc // by language
 }
 
+// searchDoc is one page the search finds: a code page or a family of
+// provider replies.
 type searchDoc struct {
-	code     *content.Code
-	title    []rune // NFKC, as shown
+	code     *content.Code     // a code page, or
+	resp     *content.Response // a family page
+	title    []rune            // NFKC, as shown
 	summary  []rune
 	body     []rune
 	lTitle   string // NFKC and lower-cased, rune for rune
@@ -69,18 +72,37 @@ func newSearchIndex(s *Server) *searchIndex {
 			d.body, d.lBody = fold(body.String())
 			idx.docs[l.Code] = append(idx.docs[l.Code], d)
 		}
+		// Families: their explanation, and their verbatim lines and
+		// tokens, so that a fragment of a reply finds its page.
+		for _, r := range s.store.Responses() {
+			p, _ := r.Page(l.Code)
+			var body strings.Builder
+			for _, ln := range r.Lines {
+				body.WriteString(ln.Reply)
+				body.WriteString(" ")
+			}
+			for _, sec := range p.Sections {
+				body.WriteString(sec.Text)
+				body.WriteString(" ")
+			}
+			d := searchDoc{resp: r}
+			d.title, d.lTitle = fold(r.Provider.Name + ": " + p.Title)
+			d.summary, d.lSummary = fold(p.Summary)
+			d.body, d.lBody = fold(body.String())
+			idx.docs[l.Code] = append(idx.docs[l.Code], d)
+		}
 	}
 	return idx
 }
 
 type searchResult struct {
-	Code      *content.Code
-	Title     string
-	URL       string
-	ClassName string
-	Snippet   []snippetPart
-	Fallback  bool
-	score     int
+	Label    string // the code, or the codes of a family's lines
+	Title    string
+	URL      string
+	Hint     string // the class, or the provider
+	Snippet  []snippetPart
+	Fallback bool
+	score    int
 }
 
 type snippetPart struct {
@@ -118,21 +140,21 @@ func (idx *searchIndex) find(s *Server, b Base, q string) []searchResult {
 	}
 	for _, d := range idx.docs[b.Lang.Code] {
 		score := 0
-		switch {
-		case d.code.ID == exact:
-			score = 1000
-		case isCodeLike(q) && strings.HasPrefix(d.code.ID, strings.TrimSuffix(q, ".")):
-			score = 500
-		}
-		if score > 0 {
-			// A code match ranks by code order alone, not by how often the
-			// text mentions the query.
-			link := s.codeLink(b, d.code)
-			results = append(results, searchResult{
-				Code: d.code, Title: link.Title, URL: link.URL, Fallback: link.Fallback,
-				ClassName: className(b, d.code), Snippet: snippet(d, terms), score: score,
-			})
-			continue
+		if d.code != nil {
+			switch {
+			case d.code.ID == exact:
+				score = 1000
+			case isCodeLike(q) && strings.HasPrefix(d.code.ID, strings.TrimSuffix(q, ".")):
+				score = 500
+			}
+			if score > 0 {
+				// A code match ranks by code order alone, not by how often
+				// the text mentions the query.
+				results = append(results, s.searchResult(b, d, terms, score))
+				continue
+			}
+		} else if isCodeLike(q) {
+			continue // the code's page lists the families that carry it
 		}
 		all := true
 		for _, t := range terms {
@@ -153,17 +175,29 @@ func (idx *searchIndex) find(s *Server, b Base, q string) []searchResult {
 		if !all {
 			continue
 		}
-		link := s.codeLink(b, d.code)
-		results = append(results, searchResult{
-			Code: d.code, Title: link.Title, URL: link.URL, Fallback: link.Fallback,
-			ClassName: className(b, d.code), Snippet: snippet(d, terms), score: score,
-		})
+		results = append(results, s.searchResult(b, d, terms, score))
 	}
 	slices.SortStableFunc(results, func(x, y searchResult) int { return y.score - x.score })
 	if len(results) > maxResults {
 		results = results[:maxResults]
 	}
 	return results
+}
+
+func (s *Server) searchResult(b Base, d searchDoc, terms []string, score int) searchResult {
+	if d.code != nil {
+		link := s.codeLink(b, d.code)
+		return searchResult{
+			Label: d.code.ID, Title: link.Title, URL: link.URL, Fallback: link.Fallback,
+			Hint: className(b, d.code), Snippet: snippet(d, terms), score: score,
+		}
+	}
+	link := s.responseLink(b, d.resp)
+	first := d.resp.Lines[0]
+	return searchResult{
+		Label: strings.TrimSpace(first.Basic + " " + first.Enhanced), Title: link.Title, URL: link.URL, Fallback: link.Fallback,
+		Hint: d.resp.Provider.Name, Snippet: snippet(d, terms), score: score,
+	}
 }
 
 // snippet cuts about 160 characters of the page around the first match,

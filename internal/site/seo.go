@@ -47,8 +47,8 @@ func (s *Server) jsonLD(b Base, typ string, extra map[string]any) template.JS {
 	return template.JS(out)
 }
 
-// Sitemaps: /sitemap.xml is an index of /sitemap-codes.xml (home, index and
-// every code page) and /sitemap-compare-N.xml (every comparison, comparePerMap
+// Sitemaps: /sitemap.xml is an index of /sitemap-codes.xml (home, index,
+// every code page and every page of the provider-response catalogue) and /sitemap-compare-N.xml (every comparison, comparePerMap
 // pairs a file, under the 50,000-URL limit of the protocol). Every URL is
 // listed once per language with its alternates.
 const comparePerMap = 10000
@@ -117,6 +117,17 @@ func (s *Server) sitemaps() (index, codes *prepared.Response) {
 	set.URLs = append(set.URLs, s.sitemapURLs("/codes")...)
 	for _, c := range s.store.Codes() {
 		set.URLs = append(set.URLs, s.sitemapURLs(codeURL(c.ID))...)
+	}
+	if len(s.store.Responses()) > 0 {
+		set.URLs = append(set.URLs, s.sitemapURLs(providersURL())...)
+		for _, p := range s.store.Facts.Providers {
+			if len(s.store.ProviderResponses(p.ID)) > 0 {
+				set.URLs = append(set.URLs, s.sitemapURLs(providerURL(p.ID))...)
+			}
+		}
+		for _, r := range s.store.Responses() {
+			set.URLs = append(set.URLs, s.sitemapURLs(responseURL(r))...)
+		}
 	}
 	idx := sitemapIndex{NS: sitemapNS}
 	add := func(path string) {

@@ -26,7 +26,8 @@
 //
 // One file per page type holds its handler, its view type and the code
 // that builds the view: home.go (/ and /codes), code.go, compare.go
-// (compare and combined pages), search.go (and /go), decode.go, api.go
+// (compare and combined pages), providers.go (the provider-response
+// catalogue), search.go (and /go), decode.go, api.go
 // (the JSON documents), seo.go (sitemaps, robots.txt, JSON-LD), errors.go
 // (error pages, unknown paths). base.go holds what every page shares: the
 // base view, the language links, the template set and the request state.
@@ -233,6 +234,7 @@ func (s *Server) prepare() error {
 	type langResult struct {
 		home, index []byte
 		errors      map[int]*prepared.Response
+		providers   map[string]*prepared.Response
 	}
 	langResults := make([]langResult, len(langs))
 	var g errgroup.Group
@@ -257,6 +259,11 @@ func (s *Server) prepare() error {
 				return fmt.Errorf("/codes in %s: %w", l.Code, err)
 			}
 			r.errors, err = s.prepareErrors(l)
+			return err
+		})
+		g.Go(func() error {
+			var err error
+			langResults[i].providers, err = s.prepareProviders(l)
 			return err
 		})
 	}
@@ -285,6 +292,9 @@ func (s *Server) prepare() error {
 		s.pages[pageKey{"/codes.json", l.Code}] = prepared.New(http.StatusOK, jsonType, l.Code, prepared.Page, body)
 		for status, resp := range lr.errors {
 			s.errorPages[pageKey{fmt.Sprint(status), l.Code}] = resp
+		}
+		for path, resp := range lr.providers {
+			s.pages[pageKey{path, l.Code}] = resp
 		}
 	}
 	return nil
@@ -327,6 +337,10 @@ func (s *Server) routes() http.Handler {
 	r.Get("/codes", s.handle(s.serveIndex))
 	r.Get("/codes.json", s.handle(s.serveAllJSON))
 	r.Get("/codes/{code}", s.handle(s.serveCode))
+	r.Get("/providers", s.handle(s.serveProviders))
+	r.Get("/providers.json", s.handle(s.serveProvidersJSON))
+	r.Get("/providers/{provider}", s.handle(s.serveProviderPath))
+	r.Get("/providers/{provider}/{id}", s.handle(s.serveProviderPath))
 	r.Get("/compare", s.handle(s.serveCompareForm))
 	r.Get("/compare/{pair}", s.handle(s.serveCompare))
 	r.Get("/go", s.handle(s.serveGo))

@@ -21,6 +21,11 @@ func check(root fs.FS, out io.Writer) error {
 		return err
 	}
 	store, locales := srv.Store(), srv.Locales()
+	// The server reads translations on first use; check reads them all
+	// now, and any that fails its checks fails the check.
+	if err := store.LoadAll(); err != nil {
+		return fmt.Errorf("content: %w", err)
+	}
 	var langs []string
 	for _, l := range locales.Langs() {
 		langs = append(langs, l.Code)

@@ -87,9 +87,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		debug.SetMemoryLimit(200 << 20)
 	}
 	var ready atomic.Bool
-	// Start-up renders every page and allocates a lot of short-lived
-	// garbage; collecting less often while it runs gets the server ready
-	// sooner (the steady state allocates little).
+	// Start-up parses the source content and allocates a lot of
+	// short-lived garbage; collecting less often while it runs gets the
+	// server ready sooner (the steady state allocates little).
 	gc := debug.SetGCPercent(400)
 	handler, err := site.Open(root, site.Config{BaseURL: *baseURL, Secure: *secure, Logger: logger, Ready: ready.Load, NoAccessLog: !*accessLog})
 	debug.SetGCPercent(gc)
@@ -103,10 +103,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger.Info("serving", "addr", ln.Addr().String(), "base_url", *baseURL, "dev", *dev)
-	// Compress the pages rendered at start-up in the background: the
-	// server is ready before, and a request that comes first compresses
-	// its own page once.
-	go handler.Compress()
+	// Read the translations in the background once the server is
+	// ready: the first reader of a language then finds them read.
+	go handler.Warm()
 	return serve(ctx, ln, newHTTPServer(handler, logger), &ready, *drain, logger)
 }
 

@@ -29,6 +29,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"smtpcodes.dev/internal/markdown"
 	"smtpcodes.dev/internal/smtp"
@@ -73,14 +74,14 @@ type Code struct {
 	Examples []Example
 	Claims   []Claim
 
-	pages pageSet
+	pages *pageSet
 }
 
 // Reuse is a provider's own meaning for a registered number.
 type Reuse struct {
 	Provider *ProviderCode
 	Claims   []Claim
-	pages    pageSet
+	pages    *pageSet
 }
 
 // Page returns the provider's meaning in lang, or in the default language
@@ -121,14 +122,21 @@ func (c *Code) Page(lang string) (p *Page, fallback bool) {
 }
 
 // pageSet is a text in every language it exists in; source is the one in
-// the source language, which stands in for a missing translation.
+// the source language, which stands in for a missing translation. The
+// translations are read per language, on first use (translations.go).
 type pageSet struct {
-	byLang map[string]*Page
+	files  map[string]string // file name by language
+	spec   fileSpec
+	srcFM  *frontMatter
 	source *Page
+	st     *Store
 }
 
-func (ps pageSet) in(lang string) (*Page, bool) {
-	if p, ok := ps.byLang[lang]; ok {
+func (ps *pageSet) in(lang string) (*Page, bool) {
+	if lang == ps.st.src {
+		return ps.source, false
+	}
+	if p := ps.st.translations(lang).pages[ps]; p != nil {
 		return p, false
 	}
 	return ps.source, true
@@ -146,7 +154,7 @@ func (c *Code) Subject() int {
 type Note struct {
 	A, B   string
 	Claims []Claim
-	pages  pageSet
+	pages  *pageSet
 }
 
 // Page returns the note in lang, or in the default language with fallback=true.
@@ -178,13 +186,39 @@ type Store struct {
 	renamed      map[[2]string]string  // old family id -> new
 	matchKeys    map[string][]matchKey // by basic code: the lines as Match compares them
 	glossaries   map[string]*Glossary  // by language
+	indexOnce    sync.Once
+
+	// Translations, read per language on first use (translations.go).
+	src    string // the source language
+	loader *loader
+	sets   []*pageSet
+	byLang map[string]*langState
 }
 
 // Load reads the content tree at the root of fsys for the given languages
 // (language codes). The first is the source language: its files have no
 // language in their name (codes/421.md), and every other language is a
-// translation of it.
+// translation of it. Every file of every language is read and checked: an
+// error in any stops it. This is what `check` and the tests use.
 func Load(fsys fs.FS, langs []string) (*Store, error) {
+	s, err := LoadSource(fsys, langs)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.LoadAll(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// LoadSource reads and checks the facts and every file of the source
+// language, and lists the translations without reading them: a language's
+// translations are read when it is first needed (LoadLanguage). This is
+// what the server uses, so that it is ready in a fraction of a second
+// whatever the number of languages; a translation that fails its checks
+// then stands aside for the source text (LoadLanguage reports why), while
+// `check` and CI, which use Load, reject it.
+func LoadSource(fsys fs.FS, langs []string) (*Store, error) {
 	if len(langs) == 0 {
 		return nil, errors.New("content: no languages")
 	}
@@ -193,8 +227,12 @@ func Load(fsys fs.FS, langs []string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{Facts: facts, byID: map[string]*Code{}, notes: map[[2]string]*Note{}, langs: langs}
-	l := &loader{fsys: fsys, md: markdown.New(), langs: langs, src: sourceLang}
+	s := &Store{Facts: facts, byID: map[string]*Code{}, notes: map[[2]string]*Note{}, langs: langs, src: sourceLang, byLang: map[string]*langState{}}
+	for _, lang := range langs[1:] {
+		s.byLang[lang] = &langState{}
+	}
+	l := &loader{store: s, fsys: fsys, md: markdown.New(), langs: langs, src: sourceLang}
+	s.loader = l
 	if err := l.preload("codes", "enhanced", "providers", "compare", "responses/*"); err != nil {
 		return nil, err
 	}
@@ -216,14 +254,11 @@ func Load(fsys fs.FS, langs []string) (*Store, error) {
 	if err := s.link(); err != nil {
 		return nil, err
 	}
-	s.indexLines()
-	s.indexLines()
 	if err := s.loadNotes(l); err != nil {
 		return nil, err
 	}
-	s.checkGlossaries(l)
 	s.problems = append(s.problems, l.problems...)
-	slices.SortFunc(s.problems, func(x, y Problem) int { return strings.Compare(x.File+x.Lang, y.File+y.Lang) })
+	l.cache = nil // source files are parsed; translations are read on demand
 	return s, nil
 }
 
@@ -595,8 +630,17 @@ func (s *Store) Notes() []*Note {
 // Langs returns the languages the store was loaded for.
 func (s *Store) Langs() []string { return slices.Clone(s.langs) }
 
-// Problems returns the gaps found while loading, sorted by file.
-func (s *Store) Problems() []Problem { return slices.Clone(s.problems) }
+// Problems returns the gaps found while loading, sorted by file: missing
+// and outdated translations, terminology. It reads every language first.
+func (s *Store) Problems() []Problem {
+	s.LoadAll()
+	out := slices.Clone(s.problems)
+	for _, lang := range s.langs[1:] {
+		out = append(out, s.byLang[lang].problems...)
+	}
+	slices.SortFunc(out, func(x, y Problem) int { return strings.Compare(x.File+x.Lang, y.File+y.Lang) })
+	return out
+}
 
 // HasProviderText reports whether the provider entry has its text in lang.
 func (s *Store) HasProviderText(pc ProviderCode, lang string) bool {
@@ -615,7 +659,7 @@ func (s *Store) HasProviderText(pc ProviderCode, lang string) bool {
 }
 
 // Has reports whether c has its own text in lang (not a fallback).
-func (c *Code) Has(lang string) bool { _, ok := c.pages.byLang[lang]; return ok }
+func (c *Code) Has(lang string) bool { _, fallback := c.pages.in(lang); return !fallback }
 
 func (fm *frontMatter) refs() []Ref { return slices.Clone(fm.RFC) }
 

@@ -68,6 +68,7 @@ var (
 
 // loader reads content files. It collects non-fatal problems as it goes.
 type loader struct {
+	store    *Store
 	fsys     fs.FS
 	md       *markdown.Renderer
 	langs    []string
@@ -118,39 +119,17 @@ func isDigits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
-// pages reads a source file and its translations. It returns the source's
-// front matter and the page per language.
-func (l *loader) pages(files map[string]string, spec fileSpec) (*frontMatter, pageSet, error) {
+// pages reads a source file and registers its translations, which are
+// read when their language is first needed (translations.go). It returns
+// the source's front matter and the page set.
+func (l *loader) pages(files map[string]string, spec fileSpec) (*frontMatter, *pageSet, error) {
 	src, srcPage, err := l.file(files[l.src], l.src, spec)
 	if err != nil {
-		return nil, pageSet{}, err
+		return nil, nil, err
 	}
-	pages := pageSet{byLang: map[string]*Page{l.src: srcPage}, source: srcPage}
-	for _, lang := range l.langs[1:] {
-		name, ok := files[lang]
-		if !ok {
-			l.problems = append(l.problems, Problem{File: strings.TrimSuffix(files[l.src], ".md") + "." + lang + ".md", Lang: lang, What: "missing translation"})
-			continue
-		}
-		tr, page, err := l.file(name, lang, spec)
-		if err != nil {
-			return nil, pageSet{}, err
-		}
-		if tr.Code != src.Code || tr.A != src.A || tr.B != src.B || tr.Provider != src.Provider || tr.Family != src.Family {
-			return nil, pageSet{}, fmt.Errorf("%s: translation names other codes than its source", name)
-		}
-		page.TranslatedFrom = tr.TranslatedFrom
-		if tr.TranslatedFrom != srcPage.Hash {
-			l.problems = append(l.problems, Problem{File: name, Lang: lang, What: fmt.Sprintf("outdated translation: made from %s, the source is now %s", tr.TranslatedFrom, srcPage.Hash)})
-		}
-		for _, sec := range srcPage.Sections {
-			if t, ok := page.Section(sec.ID); ok && !slices.Equal(t.Code, sec.Code) {
-				l.problems = append(l.problems, Problem{File: name, Lang: lang, What: fmt.Sprintf("section %q: code blocks differ from the source (example replies stay verbatim)", sec.ID)})
-			}
-		}
-		pages.byLang[lang] = page
-	}
-	return src, pages, nil
+	ps := &pageSet{files: files, spec: spec, srcFM: src, source: srcPage, st: l.store}
+	l.store.sets = append(l.store.sets, ps)
+	return src, ps, nil
 }
 
 // parsed is a content file read and rendered, before the checks that
@@ -159,6 +138,7 @@ type parsed struct {
 	fm       *frontMatter
 	sections []markdown.Section
 	hash     string
+	raw      []byte // the file, for checks that read its prose
 	err      error
 }
 
@@ -188,7 +168,7 @@ func (l *loader) parse(name string) parsed {
 	if err != nil {
 		return parsed{err: fmt.Errorf("%s: %w", name, err)}
 	}
-	return parsed{fm: fm, sections: sections, hash: textHash(fm, body)}
+	return parsed{fm: fm, sections: sections, hash: textHash(fm, body), raw: buf}
 }
 
 // textHash identifies the text of a file that a translation renders: its
@@ -202,7 +182,8 @@ func textHash(fm *frontMatter, body []byte) string {
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-// preload parses every markdown file under dirs on all cores. Rendering
+// preload parses every source-language markdown file under dirs on all
+// cores (translations are parsed per language, when it is first needed). Rendering
 // markdown is most of the cost of loading; the checks that follow run in
 // order, on the cached results.
 func (l *loader) preload(dirs ...string) error {
@@ -212,7 +193,11 @@ func (l *loader) preload(dirs ...string) error {
 		if err != nil {
 			return err
 		}
-		names = append(names, m...)
+		for _, name := range m {
+			if langOfFile(name, l.langs) == l.src {
+				names = append(names, name)
+			}
+		}
 	}
 	results := make([]parsed, len(names))
 	var g errgroup.Group
@@ -237,6 +222,11 @@ func (l *loader) file(name, lang string, spec fileSpec) (*frontMatter, *Page, er
 	if !ok {
 		p = l.parse(name)
 	}
+	return l.checkFile(name, lang, spec, p)
+}
+
+// checkFile checks a parsed file against its kind.
+func (l *loader) checkFile(name, lang string, spec fileSpec, p parsed) (*frontMatter, *Page, error) {
 	if p.err != nil {
 		return nil, nil, p.err
 	}

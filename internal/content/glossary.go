@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"strings"
 )
 
@@ -62,16 +61,40 @@ func (s *Store) Glossary(lang string) (*Glossary, bool) {
 	return g, ok
 }
 
-var (
-	fenceBlockRE = regexp.MustCompile("(?ms)^(```|~~~).*?^(```|~~~)[ \t]*$")
-	inlineCodeRE = regexp.MustCompile("`[^`\n]*`")
-)
-
 // Prose returns markdown without its code: fenced blocks and inline code
 // hold replies and names that stay in English, so a glossary does not apply
 // to them.
 func Prose(markdown string) string {
-	return inlineCodeRE.ReplaceAllString(fenceBlockRE.ReplaceAllString(markdown, ""), "")
+	var b strings.Builder
+	fence := ""
+	for _, line := range strings.SplitAfter(markdown, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case fence == "" && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")):
+			fence = t[:3]
+			continue
+		case fence != "":
+			if strings.HasPrefix(t, fence) {
+				fence = ""
+			}
+			continue
+		}
+		// Inline code: drop what stands between pairs of backticks.
+		for {
+			i := strings.IndexByte(line, '`')
+			if i < 0 {
+				break
+			}
+			j := strings.IndexByte(line[i+1:], '`')
+			if j < 0 {
+				break
+			}
+			b.WriteString(line[:i])
+			line = line[i+1+j+1:]
+		}
+		b.WriteString(line)
+	}
+	return b.String()
 }
 
 // Violations returns, for text in the glossary's language, each avoided
@@ -87,25 +110,6 @@ func (g *Glossary) Violations(text string) []string {
 		}
 	}
 	return out
-}
-
-// checkGlossaries reports, as problems, every translated file that uses a
-// rendering its language's glossary avoids.
-func (s *Store) checkGlossaries(l *loader) {
-	for name, p := range l.cache {
-		lang := langOfFile(name, l.langs)
-		g, ok := s.glossaries[lang]
-		if !ok || p.err != nil {
-			continue
-		}
-		buf, err := fs.ReadFile(l.fsys, name)
-		if err != nil {
-			continue
-		}
-		for _, v := range g.Violations(string(buf)) {
-			s.problems = append(s.problems, Problem{File: name, Lang: lang, What: "terminology: " + v})
-		}
-	}
 }
 
 // langOfFile is the language of a content file by its name: the tag before

@@ -65,7 +65,7 @@ type Response struct {
 	Registry string
 	Lines    []*Line
 	Claims   []Claim
-	pages    pageSet
+	pages    *pageSet
 }
 
 // Page returns the family's explanation in lang, or in the source
@@ -73,7 +73,7 @@ type Response struct {
 func (r *Response) Page(lang string) (p *Page, fallback bool) { return r.pages.in(lang) }
 
 // Has reports whether the explanation exists in lang.
-func (r *Response) Has(lang string) bool { _, ok := r.pages.byLang[lang]; return ok }
+func (r *Response) Has(lang string) bool { _, fallback := r.pages.in(lang); return !fallback }
 
 // Sources returns the distinct sources of the family's lines, in order.
 func (r *Response) Sources() []*Source {
@@ -498,6 +498,8 @@ func (ln *Line) replyText() string {
 	return t
 }
 
+// indexLines builds the index Match uses, on its first use: the server
+// needs it only when a reader decodes a bounce.
 func (s *Store) indexLines() {
 	s.matchKeys = map[string][]matchKey{}
 	for _, r := range s.responseList {
@@ -512,6 +514,7 @@ func (s *Store) indexLines() {
 // (an id, "" when unknown) prefers its own lines. text is the reply after
 // its codes.
 func (s *Store) Match(provider, basic, enhanced, text string) *Line {
+	s.indexOnce.Do(s.indexLines)
 	keys := s.matchKeys[basic]
 	if len(keys) == 0 || text == "" {
 		return nil

@@ -105,11 +105,8 @@ func (r *Renderer) Sections(body []byte) ([]Section, error) {
 	}
 	sections := make([]Section, 0, len(parts))
 	for _, p := range parts {
-		s, err := r.render(p.src)
+		s, err := r.renderParts(p.src)
 		if err != nil {
-			return nil, fmt.Errorf("section %q (line %d): %w", p.id, p.line, err)
-		}
-		if s.Parts, err = r.parts(p.src); err != nil {
 			return nil, fmt.Errorf("section %q (line %d): %w", p.id, p.line, err)
 		}
 		if strings.TrimSpace(s.Text) == "" && len(s.Code) == 0 {
@@ -162,11 +159,14 @@ func closesFence(line, fence string) bool {
 	return len(t) >= len(fence) && strings.Trim(t, fence[:1]) == ""
 }
 
-// parts renders src cut at its top-level fenced code blocks. Each piece is
-// rendered on its own, which is the same as rendering the whole: a fence
-// at the start of a line closes any paragraph before it.
-func (r *Renderer) parts(src []byte) ([]Part, error) {
-	var parts []Part
+// renderParts renders src cut at its top-level fenced code blocks, each
+// piece on its own, and joins them into the section. Rendering the pieces
+// is the same as rendering the whole: a fence at the start of a line
+// closes any paragraph before it.
+func (r *Renderer) renderParts(src []byte) (Section, error) {
+	var out Section
+	var html strings.Builder
+	var text []string
 	var chunk strings.Builder
 	flush := func(code bool) error {
 		if strings.TrimSpace(chunk.String()) == "" {
@@ -174,20 +174,25 @@ func (r *Renderer) parts(src []byte) ([]Part, error) {
 			return nil
 		}
 		s, err := r.render([]byte(chunk.String()))
+		chunk.Reset()
 		if err != nil {
 			return err
 		}
-		parts = append(parts, Part{HTML: s.HTML, Code: code})
-		chunk.Reset()
+		out.Parts = append(out.Parts, Part{HTML: s.HTML, Code: code})
+		html.WriteString(string(s.HTML))
+		if s.Text != "" {
+			text = append(text, s.Text)
+		}
+		out.Code = append(out.Code, s.Code...)
 		return nil
 	}
 	fence := ""
 	for _, line := range strings.SplitAfter(string(src), "\n") {
 		trimmed := strings.TrimRight(line, "\r\n")
 		switch {
-		case fence == "" && strings.HasPrefix(trimmed, "```") || fence == "" && strings.HasPrefix(trimmed, "~~~"):
+		case fence == "" && (strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")):
 			if err := flush(false); err != nil {
-				return nil, err
+				return Section{}, err
 			}
 			fence = fenceOf(trimmed)
 			chunk.WriteString(line)
@@ -195,16 +200,18 @@ func (r *Renderer) parts(src []byte) ([]Part, error) {
 			chunk.WriteString(line)
 			fence = ""
 			if err := flush(true); err != nil {
-				return nil, err
+				return Section{}, err
 			}
 		default:
 			chunk.WriteString(line)
 		}
 	}
 	if err := flush(fence != ""); err != nil {
-		return nil, err
+		return Section{}, err
 	}
-	return parts, nil
+	out.HTML = template.HTML(html.String())
+	out.Text = strings.Join(text, " ")
+	return out, nil
 }
 
 func (r *Renderer) render(src []byte) (Section, error) {

@@ -21,8 +21,7 @@ import (
 // serveAllJSON serves /codes.json: every code, for offline use.
 func (s *Server) serveAllJSON(w http.ResponseWriter, r *http.Request) error {
 	setCORS(w)
-	s.sendPage(w, r, "/codes.json", s.pages[pageKey{"/codes.json", state(r).lang.Code}])
-	return nil
+	return s.servePage(w, r, "/codes.json")
 }
 
 type apiCode struct {

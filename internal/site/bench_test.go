@@ -46,7 +46,7 @@ func BenchmarkServeCachedPage(b *testing.B) {
 	for _, target := range []string{"/codes/421?lang=ja", "/compare/421-vs-556?lang=en"} {
 		b.Run(target, func(b *testing.B) {
 			s := newTestServer(b, Config{})
-			s.Compress()
+			s.Warm()
 			r := httptest.NewRequest("GET", target, nil)
 			r.Header.Set("Accept-Encoding", "gzip, br")
 			s.ServeHTTP(httptest.NewRecorder(), r) // builds the compare page once
@@ -78,11 +78,15 @@ func (w *discardWriter) WriteHeader(status int)      { w.status = status }
 // initial window), the stylesheet in under 10 KB.
 func TestPageWeight(t *testing.T) {
 	s := newTestServer(t, Config{})
-	s.Compress()
+	s.Warm()
 	largest, largestID := 0, ""
-	for key, r := range s.pages {
+	for key, p := range s.pages {
 		if len(key.path) < 7 || key.path[:7] != "/codes/" || key.path[len(key.path)-5:] == ".json" {
 			continue
+		}
+		r, err := p.get()
+		if err != nil {
+			t.Fatal(err)
 		}
 		gz, _, _ := r.Variant("gzip")
 		if len(gz) > largest {

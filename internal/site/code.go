@@ -1,7 +1,6 @@
 package site
 
 import (
-	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 
 	"smtpcodes.dev/internal/content"
 	"smtpcodes.dev/internal/locale"
-	"smtpcodes.dev/internal/prepared"
 )
 
 // The code page: /codes/421 and /codes/5.7.26 (and their JSON, api.go).
@@ -37,8 +35,7 @@ func (s *Server) serveCode(w http.ResponseWriter, r *http.Request) error {
 	if asJSON {
 		setCORS(w)
 	}
-	s.sendPage(w, r, path, s.pages[pageKey{path, state(r).lang.Code}])
-	return nil
+	return s.servePage(w, r, path)
 }
 
 // codeURL is the path of a code page.
@@ -49,28 +46,6 @@ func jsonSuffix(asJSON bool) string {
 		return ".json"
 	}
 	return ""
-}
-
-// prepareCode renders one code in one language: its page, its JSON and its
-// text for compare pages, all from one view.
-func (s *Server) prepareCode(l locale.Lang, c *content.Code) (page, js *prepared.Response, side template.HTML, api apiCode, err error) {
-	v := s.codeView(l, c)
-	body, err := s.templates.execute("code", v)
-	if err != nil {
-		return nil, nil, "", api, fmt.Errorf("%s in %s: %w", codeURL(c.ID), l.Code, err)
-	}
-	api = s.apiCode(v)
-	jsonBody, err := marshalJSON(api)
-	if err != nil {
-		return nil, nil, "", api, fmt.Errorf("%s.json in %s: %w", codeURL(c.ID), l.Code, err)
-	}
-	side, err = s.templates.fragment("compare", "side", sideView{Base: v.Base, Text: v.Text})
-	if err != nil {
-		return nil, nil, "", api, fmt.Errorf("compare text of %s in %s: %w", c.ID, l.Code, err)
-	}
-	return prepared.New(http.StatusOK, htmlType, l.Code, prepared.Page, body),
-		prepared.New(http.StatusOK, jsonType, l.Code, prepared.Page, jsonBody),
-		side, api, nil
 }
 
 type codeView struct {

@@ -117,9 +117,16 @@ func (s *Server) serveCompareForm(w http.ResponseWriter, r *http.Request) error 
 // renderCompare composes a compare page from the two codes' pre-rendered
 // texts: the template runs only for the frame around them.
 func (s *Server) renderCompare(l locale.Lang, p pair) (*prepared.Response, error) {
-	sides := []template.HTML{s.sides[pageKey{p.a.ID, l.Code}], s.sides[pageKey{p.b.ID, l.Code}]}
+	a, err := s.side(p.a.ID, l.Code)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.side(p.b.ID, l.Code)
+	if err != nil {
+		return nil, err
+	}
+	sides := []template.HTML{a, b}
 	var body []byte
-	var err error
 	// The JSON-LD is added here rather than in the views: the JSON API
 	// builds the same views and has no use for it.
 	if p.combined() {

@@ -139,8 +139,10 @@ func (s *Server) exportJobs() iter.Seq[exportJob] {
 				return
 			}
 		}
-		for key, r := range s.pages {
-			if !yield(exportJob{name: key.lang + exportPath(key.path), page: true, build: ready(r)}) {
+		for key, p := range s.pages {
+			// A fresh rendering, not the kept one: the export needs the
+			// identity body, and keeping every page would hold them all.
+			if !yield(exportJob{name: key.lang + exportPath(key.path), page: true, build: p.render}) {
 				return
 			}
 		}

@@ -15,13 +15,11 @@ import (
 // rendered at start-up in every language.
 
 func (s *Server) serveHome(w http.ResponseWriter, r *http.Request) error {
-	s.sendPage(w, r, "/", s.pages[pageKey{"/", state(r).lang.Code}])
-	return nil
+	return s.servePage(w, r, "/")
 }
 
 func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) error {
-	s.sendPage(w, r, "/codes", s.pages[pageKey{"/codes", state(r).lang.Code}])
-	return nil
+	return s.servePage(w, r, "/codes")
 }
 
 type homeView struct {

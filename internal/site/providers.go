@@ -1,7 +1,6 @@
 package site
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -9,7 +8,6 @@ import (
 
 	"smtpcodes.dev/internal/content"
 	"smtpcodes.dev/internal/locale"
-	"smtpcodes.dev/internal/prepared"
 	"smtpcodes.dev/internal/smtp"
 )
 
@@ -31,22 +29,15 @@ func responseURL(r *content.Response) string { return "/providers/" + r.Provider
 func lineAnchor(l *content.Line) string { return "line-" + l.ID }
 
 func (s *Server) serveProviders(w http.ResponseWriter, r *http.Request) error {
-	resp, ok := s.pages[pageKey{providersURL(), state(r).lang.Code}]
-	if !ok {
-		return errNotFound // a site without a catalogue
-	}
-	s.sendPage(w, r, providersURL(), resp)
-	return nil
+	return s.servePage(w, r, providersURL())
 }
 
 func (s *Server) serveProvidersJSON(w http.ResponseWriter, r *http.Request) error {
-	resp, ok := s.pages[pageKey{"/providers.json", state(r).lang.Code}]
-	if !ok {
+	if _, ok := s.pages[pageKey{"/providers.json", state(r).lang.Code}]; !ok {
 		return errJSONNotFound
 	}
 	setCORS(w)
-	s.sendPage(w, r, "/providers.json", resp)
-	return nil
+	return s.servePage(w, r, "/providers.json")
 }
 
 // serveProviderPath serves /providers/{provider} and
@@ -97,57 +88,34 @@ func (s *Server) serveProviderPath(w http.ResponseWriter, r *http.Request) error
 		setCORS(w)
 		path += ".json"
 	}
-	s.sendPage(w, r, path, s.pages[pageKey{path, state(r).lang.Code}])
-	return nil
+	return s.servePage(w, r, path)
 }
 
-// prepareProviders renders the catalogue's pages of one language: the
-// index, each provider's page, each family's page and JSON. It returns
-// them by path.
-func (s *Server) prepareProviders(l locale.Lang) (map[string]*prepared.Response, error) {
-	out := map[string]*prepared.Response{}
-	render := func(path, page string, view any) error {
-		body, err := s.templates.execute(page, view)
-		if err != nil {
-			return fmt.Errorf("%s in %s: %w", path, l.Code, err)
-		}
-		out[path] = prepared.New(http.StatusOK, htmlType, l.Code, prepared.Page, body)
-		return nil
-	}
+// addProviderPages enters the catalogue's pages of one language into the
+// page table: the index, each provider's page, each family's page and
+// JSON, and /providers.json.
+func (s *Server) addProviderPages(l locale.Lang) {
 	if len(s.store.Responses()) == 0 {
-		return out, nil
+		return
 	}
-	if err := render(providersURL(), "providers", s.providersView(l)); err != nil {
-		return nil, err
-	}
+	s.addPage(providersURL(), l, htmlType, func() ([]byte, error) { return s.templates.execute("providers", s.providersView(l)) })
 	for _, p := range s.store.Facts.Providers {
 		if len(s.store.ProviderResponses(p.ID)) == 0 {
 			continue
 		}
-		if err := render(providerURL(p.ID), "provider", s.providerView(l, p)); err != nil {
-			return nil, err
-		}
+		s.addPage(providerURL(p.ID), l, htmlType, func() ([]byte, error) { return s.templates.execute("provider", s.providerView(l, p)) })
 	}
-	var lines []apiLine
 	for _, resp := range s.store.Responses() {
-		v := s.responseView(l, resp)
-		if err := render(responseURL(resp), "response", v); err != nil {
-			return nil, err
-		}
-		api := s.apiResponse(v)
-		body, err := marshalJSON(api)
-		if err != nil {
-			return nil, fmt.Errorf("%s.json in %s: %w", responseURL(resp), l.Code, err)
-		}
-		out[responseURL(resp)+".json"] = prepared.New(http.StatusOK, jsonType, l.Code, prepared.Page, body)
-		lines = append(lines, api.Lines...)
+		s.addPage(responseURL(resp), l, htmlType, func() ([]byte, error) { return s.templates.execute("response", s.responseView(l, resp)) })
+		s.addPage(responseURL(resp)+".json", l, jsonType, func() ([]byte, error) { return marshalJSON(s.apiResponse(s.responseView(l, resp))) })
 	}
-	body, err := marshalJSON(apiLines{Lang: l.Code, Lines: lines})
-	if err != nil {
-		return nil, fmt.Errorf("/providers.json in %s: %w", l.Code, err)
-	}
-	out["/providers.json"] = prepared.New(http.StatusOK, jsonType, l.Code, prepared.Page, body)
-	return out, nil
+	s.addPage("/providers.json", l, jsonType, func() ([]byte, error) {
+		all := apiLines{Lang: l.Code, Lines: []apiLine{}}
+		for _, resp := range s.store.Responses() {
+			all.Lines = append(all.Lines, s.apiResponse(s.responseView(l, resp)).Lines...)
+		}
+		return marshalJSON(all)
+	})
 }
 
 // The index of providers.

@@ -61,9 +61,9 @@ func TestEveryFamilyPage(t *testing.T) {
 	s := testHandler(t).(*Server)
 	for _, r := range s.store.Responses() {
 		for _, l := range s.locales.Langs() {
-			resp, ok := s.pages[pageKey{responseURL(r), l.Code}]
-			if !ok {
-				t.Fatalf("%s has no page in %s", responseURL(r), l.Code)
+			resp, ok, err := s.page(responseURL(r), l.Code)
+			if !ok || err != nil {
+				t.Fatalf("%s has no page in %s: %v", responseURL(r), l.Code, err)
 			}
 			body, _, _ := resp.Variant("")
 			for _, ln := range r.Lines {

@@ -48,13 +48,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"golang.org/x/sync/errgroup"
 
 	"smtpcodes.dev/internal/content"
 	"smtpcodes.dev/internal/decode"
@@ -99,7 +97,8 @@ const CompareCacheBytes = 56 << 20
 // templates/ and static/ (the embedded tree, or the working directory in
 // development). It is the one place that loads the languages, then the
 // content in those languages, then builds the server; main, the check
-// command and the tests all call it.
+// command and the tests all call it. It reads the source language's
+// content; translations are read on first use (Warm reads them all).
 func Open(root fs.FS, cfg Config) (*Server, error) {
 	sub := func(dir string) (fs.FS, error) {
 		f, err := fs.Sub(root, dir)
@@ -124,7 +123,7 @@ func Open(root fs.FS, cfg Config) (*Server, error) {
 	for _, l := range set.Langs() {
 		langs = append(langs, l.Code)
 	}
-	store, err := content.Load(contentFS, langs)
+	store, err := content.LoadSource(contentFS, langs)
 	if err != nil {
 		return nil, fmt.Errorf("content: %w", err)
 	}
@@ -144,10 +143,11 @@ type Server struct {
 	assets    *assets
 	decoder   *decode.Decoder
 
-	// Rendered at start-up, immutable afterwards.
-	pages        map[pageKey]*prepared.Response // code pages, home, index, JSON
-	errorPages   map[pageKey]*prepared.Response // path is the status code
-	sides        map[pageKey]template.HTML      // path is the code: its text for compare pages
+	// The page table (pages.go): every page, rendered on first use; the
+	// table is immutable after New.
+	pages        map[pageKey]*pageEntry
+	sides        map[pageKey]*once[template.HTML] // path is the code: its text for compare pages
+	errorPages   map[pageKey]*prepared.Response   // path is the status code; rendered at start-up
 	sitemapIndex *prepared.Response
 	sitemapCodes *prepared.Response
 	robotsTxt    *prepared.Response
@@ -160,8 +160,6 @@ type Server struct {
 	ids      *requestIDs
 	handler  http.Handler
 }
-
-type pageKey struct{ path, lang string }
 
 // Store returns the content the server was built from.
 func (s *Server) Store() *content.Store { return s.store }
@@ -208,7 +206,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.renderChrome(); err != nil {
 		return nil, err
 	}
-	if err := s.prepare(); err != nil {
+	if err := s.buildPages(); err != nil {
 		return nil, err
 	}
 	s.sitemapIndex, s.sitemapCodes = s.sitemaps()
@@ -218,95 +216,15 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// prepare renders everything that can be rendered in advance, on every
-// core: start-up time is the time to the first served request.
-func (s *Server) prepare() error {
-	codes := s.store.Codes()
-	langs := s.locales.Langs()
-	// One task per code and language, and one per language for the pages
-	// that list every code. Results go to fixed slots, so no locking.
-	type codeResult struct {
-		page, json *prepared.Response
-		side       template.HTML
-		api        apiCode
-	}
-	codeResults := make([][]codeResult, len(langs))
-	type langResult struct {
-		home, index []byte
-		errors      map[int]*prepared.Response
-		providers   map[string]*prepared.Response
-	}
-	langResults := make([]langResult, len(langs))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, l := range langs {
-		codeResults[i] = make([]codeResult, len(codes))
-		for j, c := range codes {
-			g.Go(func() error {
-				r := &codeResults[i][j]
-				var err error
-				r.page, r.json, r.side, r.api, err = s.prepareCode(l, c)
-				return err
-			})
+// Warm reads the translations of every language in the background, once
+// the server is ready, so that the first reader of a language does not
+// wait for them. A translation that fails its checks is logged and its
+// pages show the source text (go run . check rejects it before it lands).
+func (s *Server) Warm() {
+	for _, l := range s.locales.Langs()[1:] {
+		if err := s.store.LoadLanguage(l.Code); err != nil {
+			s.log.Error("translations left out", "lang", l.Code, "err", err)
 		}
-		g.Go(func() error {
-			r := &langResults[i]
-			var err error
-			if r.home, err = s.templates.execute("home", s.homeView(l)); err != nil {
-				return fmt.Errorf("/ in %s: %w", l.Code, err)
-			}
-			if r.index, err = s.templates.execute("index", s.indexView(l)); err != nil {
-				return fmt.Errorf("/codes in %s: %w", l.Code, err)
-			}
-			r.errors, err = s.prepareErrors(l)
-			return err
-		})
-		g.Go(func() error {
-			var err error
-			langResults[i].providers, err = s.prepareProviders(l)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return fmt.Errorf("rendering %w", err)
-	}
-	s.pages = map[pageKey]*prepared.Response{}
-	s.errorPages = map[pageKey]*prepared.Response{}
-	s.sides = map[pageKey]template.HTML{}
-	for i, l := range langs {
-		all := apiAll{Lang: l.Code}
-		for j, c := range codes {
-			r := codeResults[i][j]
-			s.pages[pageKey{codeURL(c.ID), l.Code}] = r.page
-			s.pages[pageKey{codeURL(c.ID) + ".json", l.Code}] = r.json
-			s.sides[pageKey{c.ID, l.Code}] = r.side
-			all.Codes = append(all.Codes, r.api)
-		}
-		body, err := marshalJSON(all)
-		if err != nil {
-			return fmt.Errorf("rendering /codes.json in %s: %w", l.Code, err)
-		}
-		lr := langResults[i]
-		s.pages[pageKey{"/", l.Code}] = prepared.New(http.StatusOK, htmlType, l.Code, prepared.Page, lr.home)
-		s.pages[pageKey{"/codes", l.Code}] = prepared.New(http.StatusOK, htmlType, l.Code, prepared.Page, lr.index)
-		s.pages[pageKey{"/codes.json", l.Code}] = prepared.New(http.StatusOK, jsonType, l.Code, prepared.Page, body)
-		for status, resp := range lr.errors {
-			s.errorPages[pageKey{fmt.Sprint(status), l.Code}] = resp
-		}
-		for path, resp := range lr.providers {
-			s.pages[pageKey{path, l.Code}] = resp
-		}
-	}
-	return nil
-}
-
-// Compress prepares the gzip and brotli variants of every response rendered
-// at start-up. main runs it in the background once the server is ready, so
-// start-up stays fast and no request waits for compression; a request that
-// comes first compresses its own response, once.
-func (s *Server) Compress() {
-	for _, r := range s.pages {
-		r.Compress()
 	}
 	for _, r := range s.errorPages {
 		r.Compress()

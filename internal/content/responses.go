@@ -510,9 +510,11 @@ func (s *Store) indexLines() {
 }
 
 // Match returns the catalogued line a reply is, or nil: its basic code
-// and, when both have one, its enhanced code must be the line's; provider
-// (an id, "" when unknown) prefers its own lines. text is the reply after
-// its codes.
+// and, when both have one, its enhanced code must be the line's. provider
+// is the id of the provider the reply is known to come from, "" when
+// unknown: a known provider's reply is only ever its own line (another
+// provider's line with the same words would name the wrong sender). text
+// is the reply after its codes.
 func (s *Store) Match(provider, basic, enhanced, text string) *Line {
 	s.indexOnce.Do(s.indexLines)
 	keys := s.matchKeys[basic]
@@ -527,9 +529,12 @@ func (s *Store) Match(provider, basic, enhanced, text string) *Line {
 		if enhanced != "" && ln.Enhanced != "" && enhanced != ln.Enhanced {
 			continue
 		}
+		if provider != "" && provider != ln.Response.Provider.ID {
+			continue
+		}
 		score := 0
 		switch {
-		case ln.Token != "" && containsWord(text, ln.Token) && (provider == "" || provider == ln.Response.Provider.ID):
+		case ln.Token != "" && containsWord(text, ln.Token):
 			score = 1000 + len(k.words)
 		case len(k.words) >= 3 && containsRun(words, k.words):
 			score = 100 + len(k.words)
@@ -538,9 +543,6 @@ func (s *Store) Match(provider, basic, enhanced, text string) *Line {
 		}
 		if score == 0 {
 			continue
-		}
-		if provider != "" && provider == ln.Response.Provider.ID {
-			score += 500
 		}
 		if score > bestScore {
 			best, bestScore = ln, score
@@ -589,4 +591,14 @@ func (s *Store) RenamedFrom(r *Response) []string {
 	}
 	slices.Sort(old)
 	return old
+}
+
+// MatchLine is Match for the decoder: the catalogued line's provider,
+// family and id.
+func (s *Store) MatchLine(provider, basic, enhanced, text string) (providerID, family, line string, ok bool) {
+	ln := s.Match(provider, basic, enhanced, text)
+	if ln == nil {
+		return "", "", "", false
+	}
+	return ln.Response.Provider.ID, ln.Response.ID, ln.ID, true
 }

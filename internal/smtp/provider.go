@@ -37,26 +37,97 @@ func (ps Providers) Get(id string) (Provider, bool) {
 	return Provider{}, false
 }
 
+// Named returns the id of the provider that text names first (see
+// Namer); for many texts, build a Namer once.
+func (ps Providers) Named(text string) string { return ps.Namer().Named(text) }
+
+// Namer finds the providers a text names. It is built once from the list
+// (Providers.Namer) because the decoder asks it about every line of a
+// reply: a host is looked up by its name's suffixes in a map, not
+// searched for one by one.
+type Namer struct {
+	hosts   map[string]int // lower-case host → index in the list
+	markers []namerMarker
+	ids     []string
+}
+
+type namerMarker struct {
+	word  string // lower case
+	index int
+}
+
+// Namer returns the Namer of the list.
+func (ps Providers) Namer() *Namer {
+	n := &Namer{hosts: map[string]int{}}
+	for i, p := range ps {
+		n.ids = append(n.ids, p.ID)
+		for _, h := range p.Hosts {
+			h = strings.ToLower(h)
+			if _, dup := n.hosts[h]; !dup {
+				n.hosts[h] = i
+			}
+		}
+		for _, m := range p.Markers {
+			n.markers = append(n.markers, namerMarker{strings.ToLower(m), i})
+		}
+	}
+	return n
+}
+
 // Named returns the id of the provider that text names first: the
-// earliest of its hosts or markers to appear in text as a whole word (not
-// inside a longer word or domain name), case-insensitively, or "".
-func (ps Providers) Named(text string) string {
+// earliest of its hosts or markers to appear in text as a whole word,
+// case-insensitively, or "". A host is named by a host name that is it or
+// ends in "." and it ("mx1.google.com"), not by one it merely starts
+// ("google.com.example") or ends ("notgoogle.com"). When two are named at
+// the same place, the first in the list wins.
+func (n *Namer) Named(text string) string {
 	if text == "" {
 		return ""
 	}
 	low := strings.ToLower(text)
-	best, at := "", len(low)+1
-	for _, p := range ps {
-		for _, words := range [2][]string{p.Hosts, p.Markers} {
-			for _, w := range words {
-				if i := wordIndex(low, strings.ToLower(w)); i >= 0 && i < at {
-					best, at = p.ID, i
-				}
-			}
+	best, at := -1, len(low)+1
+	pick := func(i, pos int) {
+		if pos < at || pos == at && i < best {
+			best, at = i, pos
 		}
 	}
-	return best
+	// Host names: maximal runs of letters, digits, dots and dashes, and
+	// each suffix of one that starts at a label.
+	for i := 0; i < len(low); {
+		if !hostByte(low[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(low) && hostByte(low[j]) {
+			j++
+		}
+		name := strings.TrimRight(low[i:j], ".-")
+		for k := 0; k < len(name) && i+k < at; {
+			if p, ok := n.hosts[name[k:]]; ok {
+				pick(p, i+k)
+				break
+			}
+			dot := strings.IndexByte(name[k:], '.')
+			if dot < 0 {
+				break
+			}
+			k += dot + 1
+		}
+		i = j
+	}
+	for _, m := range n.markers {
+		if pos := wordIndex(low, m.word); pos >= 0 {
+			pick(m.index, pos)
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return n.ids[best]
 }
+
+func hostByte(c byte) bool { return isAlnum(c) || c == '.' || c == '-' }
 
 // wordIndex returns the first index of w in s where w is not part of a
 // longer word: the characters on either side are not letters, digits or

@@ -48,22 +48,41 @@ func dsnKind(name string) fieldKind {
 // how many lines it used, or 0 when line i is not a DSN field. "Status:" and
 // "Action:" are common words, so they count only with a DSN value.
 func (s *scanner) dsnField(i int) int {
-	m := fieldRe.FindStringSubmatch(s.lines[i])
-	if m == nil {
+	rawName, value0, ok := field(s.lines[i])
+	if !ok {
 		return 0
 	}
-	name := strings.ToLower(m[1])
+	name := strings.ToLower(rawName)
 	kind := dsnKind(name)
 	if kind == notDSN || (kind == extension && !s.dsn.open) {
 		return 0
 	}
 	var b strings.Builder
-	b.WriteString(strings.TrimSpace(m[2]))
+	b.WriteString(strings.TrimSpace(value0))
 	n := 1
 	for i+n < len(s.lines) && folded(s.lines[i+n]) {
 		b.WriteByte(' ')
 		b.WriteString(strings.TrimSpace(s.lines[i+n]))
 		n++
+	}
+	// A multi-line reply in a Diagnostic-Code whose lines are not folded:
+	// "Diagnostic-Code: smtp; 550-Please …" then "550-…" and "550 …" at the
+	// start of the next lines.
+	if name == "diagnostic-code" {
+		if r, ok := lineStart(diagReply(b.String())); ok && r.dash {
+			for i+n < len(s.lines) {
+				c, ok := lineStart(s.lines[i+n])
+				if !ok || c.basic != r.basic {
+					break
+				}
+				b.WriteByte(' ')
+				b.WriteString(strings.TrimSpace(s.lines[i+n]))
+				n++
+				if !c.dash {
+					break
+				}
+			}
+		}
 	}
 	value := b.String()
 	switch name {
@@ -83,14 +102,17 @@ func (s *scanner) dsnField(i int) int {
 			return 0
 		}
 	// Postfix writes Final-Recipient before Original-Recipient, RFC 3464
-	// the other way round; either may open a block.
+	// the other way round, and some generators write them after the
+	// Status and Diagnostic-Code (the fields of a block come in any
+	// order): a recipient field opens a new block only when the block
+	// already has one, since blocks are not always apart by blank lines.
 	case "final-recipient":
-		if s.dsn.final != "" || s.dsn.status != "" || s.dsn.diagSet {
+		if s.dsn.final != "" {
 			s.closeDSN()
 		}
 		s.dsn.final = value
 	case "original-recipient":
-		if s.dsn.original != "" || s.dsn.status != "" || s.dsn.diagSet {
+		if s.dsn.original != "" {
 			s.closeDSN()
 		}
 		s.dsn.original = value
@@ -139,6 +161,11 @@ func (s *scanner) closeDSN() {
 		r, ok := reply{}, false
 		if !found || strings.EqualFold(strings.TrimSpace(typ), "smtp") {
 			r, ok = lineStart(val)
+			if !ok {
+				// A reply quoted inside the generator's own words:
+				// "5.1.0 - Unknown address error 550-'5.2.2 …'".
+				r, ok = findReply(val)
+			}
 		}
 		if ok {
 			text, enh, cmd := finishText(strings.TrimSpace(r.text), r)
@@ -168,7 +195,15 @@ func (s *scanner) closeDSN() {
 	if h, _, _ := strings.Cut(f.Host, " "); h != "" {
 		f.Host = strings.TrimSuffix(strings.Trim(h, "[]"), ".")
 	}
-	s.add(candidate{f: f, first: first, last: last})
+	s.add(candidate{f: f, first: first, last: last, report: true})
+}
+
+// diagReply is a Diagnostic-Code's value without its type ("smtp; ").
+func diagReply(v string) string {
+	if typ, val, ok := strings.Cut(v, ";"); ok && !strings.ContainsAny(typ, " \t") {
+		return strings.TrimSpace(val)
+	}
+	return v
 }
 
 // dsnValue drops the type from a typed DSN field: "rfc822; <bob@example.com>"

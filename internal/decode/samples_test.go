@@ -17,7 +17,8 @@ var samples = []sample{
 		name: "plain reply about a recipient",
 		text: "550 5.1.1 <user@example.com>: Recipient address rejected: User unknown",
 		want: []Finding{{
-			Basic: "550", Enhanced: "5.1.1",
+			Provider: "postfix",
+			Basic:    "550", Enhanced: "5.1.1",
 			Text:      "<user@example.com>: Recipient address rejected: User unknown",
 			Recipient: "user@example.com",
 			Permanent: true, Line: 1,
@@ -73,7 +74,8 @@ Since this morning every message to our partner bounces with:
 Can you help?
 `,
 		want: []Finding{{
-			Basic: "550", Enhanced: "5.7.1",
+			Provider: "postfix",
+			Basic:    "550", Enhanced: "5.7.1",
 			Text:      "<bob@example.com>: Recipient address rejected: Access denied",
 			Recipient: "bob@example.com",
 			Permanent: true, Line: 5,
@@ -96,7 +98,8 @@ Can you help?
 		name: "postfix log: bounced at RCPT TO",
 		text: `Nov 28 10:15:42 mail postfix/smtp[12345]: 4F2A1C0123: to=<bob@example.com>, relay=mx.example.com[192.0.2.10]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.10] said: 550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`,
 		want: []Finding{{
-			Basic: "550", Enhanced: "5.1.1",
+			Provider: "postfix",
+			Basic:    "550", Enhanced: "5.1.1",
 			Text:    "<bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
 			Command: "RCPT TO", Phase: "rcpt",
 			Recipient: "bob@example.com", Host: "mx.example.com",
@@ -116,7 +119,8 @@ Nov 28 10:16:15 mail postfix/smtp[12348]: 7D5E4F0ABC: to=<erin@example.com>, rel
 				Permanent: true, Line: 1,
 			},
 			{
-				Basic: "553", Enhanced: "5.1.8", Text: "<alice@example.com>: Sender address rejected: Domain not found",
+				Provider: "postfix",
+				Basic:    "553", Enhanced: "5.1.8", Text: "<alice@example.com>: Sender address rejected: Domain not found",
 				Command: "MAIL FROM", Phase: "mail", Recipient: "dave@example.org", Host: "mx.example.org",
 				Permanent: true, Line: 2,
 			},
@@ -142,7 +146,8 @@ Nov 28 10:20:31 mail postfix/smtp[12351]: 9F7A6B0E01: to=<grace@example.org>, re
 		name: "postfix log: smtpd rejecting a client",
 		text: `Nov 28 11:02:17 mx postfix/smtpd[23456]: NOQUEUE: reject: RCPT from unknown[198.51.100.77]: 554 5.7.1 <spam@example.net>: Relay access denied; from=<promo@example.org> to=<spam@example.net> proto=ESMTP helo=<client.example.org>`,
 		want: []Finding{{
-			Basic: "554", Enhanced: "5.7.1", Text: "<spam@example.net>: Relay access denied",
+			Provider: "postfix",
+			Basic:    "554", Enhanced: "5.7.1", Text: "<spam@example.net>: Relay access denied",
 			Command: "RCPT TO", Phase: "rcpt", Recipient: "spam@example.net",
 			Permanent: true, Line: 1,
 		}},
@@ -190,13 +195,15 @@ Nov 28 10:30:14 mail postfix/smtp[13002]: B2C3D4E5F6: to=<carol@example.net>, re
 		text: postfixBounce,
 		want: []Finding{
 			{
-				Basic: "550", Enhanced: "5.1.1",
+				Provider: "postfix",
+				Basic:    "550", Enhanced: "5.1.1",
 				Text:    "<bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
 				Command: "RCPT TO", Phase: "rcpt", Recipient: "bob@example.com", Host: "mx.example.com",
 				Permanent: true, Line: 25,
 			},
 			{
-				Basic: "452", Enhanced: "4.2.2",
+				Provider: "postfix",
+				Basic:    "452", Enhanced: "4.2.2",
 				Text:    "<carol@example.com>: Recipient address rejected: Mailbox full",
 				Command: "RCPT TO", Phase: "rcpt", Recipient: "carol@example.com", Host: "mx.example.com",
 				Temporary: true, Line: 29,
@@ -210,7 +217,8 @@ Nov 28 10:30:14 mail postfix/smtp[13002]: B2C3D4E5F6: to=<carol@example.net>, re
     zen.example.org
 `,
 		want: []Finding{{
-			Basic: "554", Enhanced: "5.7.1",
+			Provider: "postfix",
+			Basic:    "554", Enhanced: "5.7.1",
 			Text:    "Service unavailable; Client host [198.51.100.7] blocked using zen.example.org",
 			Command: "CONNECT", Phase: "connect", Recipient: "bob@example.com", Host: "mx.example.com",
 			Permanent: true, Line: 1,
@@ -223,7 +231,8 @@ Nov 28 10:30:14 mail postfix/smtp[13002]: B2C3D4E5F6: to=<carol@example.net>, re
     virtual mailbox table (in reply to RCPT TO command)
 `,
 		want: []Finding{{
-			Basic: "550", Enhanced: "5.1.1",
+			Provider: "postfix",
+			Basic:    "550", Enhanced: "5.1.1",
 			Text:    "<bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
 			Command: "RCPT TO", Phase: "rcpt", Recipient: "bob@example.com", Host: "mx.example.com",
 			Permanent: true, Line: 2,
@@ -293,7 +302,8 @@ recipients. This is a permanent error. The following address(es) failed:
 `,
 		want: []Finding{
 			{
-				Basic: "550", Enhanced: "5.1.1",
+				Provider: "postfix",
+				Basic:    "550", Enhanced: "5.1.1",
 				Text:    "<bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
 				Command: "RCPT TO", Phase: "rcpt", Recipient: "bob@example.com", Host: "mx.example.com",
 				Permanent: true, Line: 9,
@@ -326,7 +336,8 @@ recipients. This is a permanent error. The following address(es) failed:
 `,
 		want: []Finding{
 			{
-				Basic: "550", Enhanced: "5.1.1",
+				Provider: "postfix",
+				Basic:    "550", Enhanced: "5.1.1",
 				Text:    "<bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
 				Command: "RCPT TO", Phase: "rcpt", Recipient: "bob@example.com", Host: "mx.example.com",
 				Permanent: true, Line: 1,
@@ -413,7 +424,7 @@ Remote server returned '554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:Quota
 		want: []Finding{{
 			Basic: "554", Enhanced: "5.2.2",
 			Text:      "mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded; Failed to process message due to a permanent exception with message Cannot open mailbox /o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=carol. 16.55847:A0010000",
-			Recipient: "carol@example.org", Provider: "microsoft",
+			Recipient: "carol@example.org", Provider: "exchange",
 			Permanent: true, Line: 6,
 		}},
 	},
@@ -620,7 +631,8 @@ Last-Attempt-Date: Sat, 28 Nov 2026 10:15:42 GMT
 			{Basic: "250", Text: "mx.example.com PIPELINING 8BITMIME", Command: "EHLO", Phase: "ehlo", Line: 5},
 			{Basic: "250", Enhanced: "2.1.0", Text: "Ok", Command: "MAIL FROM", Phase: "mail", Line: 9},
 			{
-				Basic: "550", Enhanced: "5.1.1",
+				Provider: "postfix",
+				Basic:    "550", Enhanced: "5.1.1",
 				Text:    "<bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
 				Command: "RCPT TO", Phase: "rcpt", Recipient: "bob@example.com", Permanent: true, Line: 11,
 			},
@@ -645,7 +657,8 @@ Sorry, I couldn't find any host named mail.example.net. (#5.1.2)
 `,
 		want: []Finding{
 			{
-				Basic: "550", Enhanced: "5.1.1", Text: "<bob@example.com>: Recipient address rejected: User unknown",
+				Provider: "postfix",
+				Basic:    "550", Enhanced: "5.1.1", Text: "<bob@example.com>: Recipient address rejected: User unknown",
 				Recipient: "bob@example.com", Host: "192.0.2.10", Permanent: true, Line: 7,
 			},
 			{
@@ -673,7 +686,7 @@ The response from the remote server was:
 		want: []Finding{{
 			Basic: "550", Enhanced: "5.1.1",
 			Text:      "<bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
-			Recipient: "bob@example.com", Provider: "gmail",
+			Recipient: "bob@example.com", Provider: "postfix",
 			Permanent: true, Line: 13,
 		}},
 	},
@@ -691,7 +704,8 @@ The error that the other server returned was:
 550 5.1.1 virtual mailbox table
 `,
 		want: []Finding{{
-			Basic: "550", Enhanced: "5.1.1",
+			Provider: "postfix",
+			Basic:    "550", Enhanced: "5.1.1",
 			Text:      "<bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
 			Recipient: "bob@example.com", Host: "mx.example.com",
 			Permanent: true, Line: 9,
@@ -723,7 +737,8 @@ Diagnostic-Code: X-Postfix; delivery temporarily suspended: connect to
 `,
 		want: []Finding{
 			{
-				Basic: "550", Enhanced: "5.1.1", Text: "<bob@example.com>: Recipient address rejected: User unknown",
+				Provider: "postfix",
+				Basic:    "550", Enhanced: "5.1.1", Text: "<bob@example.com>: Recipient address rejected: User unknown",
 				Recipient: "bob@example.com", Host: "mx.example.com", Permanent: true, Line: 8,
 			},
 			{

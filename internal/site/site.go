@@ -187,7 +187,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, store: cfg.Content, locales: cfg.Locales, log: cfg.Logger,
 		ids: newRequestIDs(), compares: prepared.NewCache(cfg.CompareCacheBytes),
-		decoder: decode.New(cfg.Content.Facts.Providers),
+		decoder: decode.New(cfg.Content.Facts.Providers, cfg.Content),
 	}
 	var err error
 	if s.templates, err = parseTemplates(cfg.Templates); err != nil {

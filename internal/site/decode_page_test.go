@@ -3,7 +3,9 @@ package site
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -78,7 +80,7 @@ func TestTimeline(t *testing.T) {
 func TestDecodePage(t *testing.T) {
 	h := testHandler(t)
 	form := do(t, h, "GET", "/decode?lang=ja", nil)
-	if form.status != 200 || !strings.Contains(form.body, `<form class="tool-form decode-form" action="/decode?lang=ja" method="post">`) || !strings.Contains(form.body, "バウンスメールの解析") {
+	if form.status != 200 || !strings.Contains(form.body, `<form class="tool-form decode-form" action="/decode?lang=ja" method="post" enctype="multipart/form-data">`) || !strings.Contains(form.body, "バウンスメールの解析") {
 		t.Fatalf("decode form: %d", form.status)
 	}
 	tests := []struct {
@@ -91,7 +93,10 @@ func TestDecodePage(t *testing.T) {
 		{"linked example", func() response { return do(t, h, "GET", "/decode?lang=en&text="+url.QueryEscape(postfixBounce), nil) }, 200,
 			[]string{`<h3 id="finding-0">550 5.1.1</h3>`, `href="/codes/550?lang=en"`, `href="/codes/5.1.1?lang=en"`, "Permanent: the message was not delivered.", "The sender should check the address", "<dd>RCPT TO</dd>", "<code>bob@example.net</code>", "<code>mx.example.net</code>", "Where in the SMTP session the bounce says this reply came"}, nil},
 		{"posted ja", func() response { return postForm(t, h, "/decode?lang=ja", url.Values{"text": {postfixBounce}}) }, 200,
-			[]string{`href="/codes/5.1.1?lang=ja"`, "恒久的なエラー", "送信者が宛先アドレス"}, nil},
+			[]string{`href="/codes/5.1.1?lang=ja"`, "恒久的なエラー", "送信者が宛先アドレス", "最初に表示している理由：テキスト中で唯一のエラーです。"}, nil},
+		{"quoted reply", func() response {
+			return postForm(t, h, "/decode", url.Values{"text": {"554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>"}})
+		}, 200, []string{`<h3 id="finding-0">554 4.4.7</h3>`, `<h3 id="finding-1">421 4.4.2</h3>`, "Quoted inside the reply 554 4.4.7: the remote server&#39;s last answer"}, nil},
 		{"temporary", func() response {
 			return postForm(t, h, "/decode", url.Values{"text": {"status=deferred (host mx.example.com[192.0.2.1] said: 421 4.7.0 Try again later (in reply to end of DATA command))"}})
 		}, 200, []string{"Temporary: the sending server will retry", "Usually nobody needs to act"}, nil},
@@ -193,5 +198,121 @@ func TestDecodeTextNotLogged(t *testing.T) {
 	do(t, h, "GET", "/decode?text="+url.QueryEscape(secret), nil)
 	if strings.Contains(logs.String(), "private.person") || !strings.Contains(logs.String(), `"route":"/decode"`) {
 		t.Errorf("log: %s", logs.String())
+	}
+}
+
+// upload posts a multipart form as a browser does: the text field, and the
+// file field (empty when no file was chosen).
+func upload(t *testing.T, h http.Handler, target, text, name string, file []byte) response {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("text", text)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(file)
+	mw.Close()
+	r := httptest.NewRequest("POST", target, &body)
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return response{w.Code, w.Result().Header, w.Body.String()}
+}
+
+// A saved bounce: a multipart/report whose human part is base64 and whose
+// returned original must not be read.
+var savedBounce = []byte("From: Mail Delivery System <MAILER-DAEMON@mail.example.net>\r\n" +
+	"To: sender@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n" +
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"BB\"\r\n\r\n" +
+	"--BB\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+	"PGJvYkBleGFtcGxlLm5ldD46IGhvc3QgbXguZXhhbXBsZS5uZXRbMTk4LjUxLjEwMC43XSBzYWlkOiA1NTIg\r\nNS4yLjIgTWFpbGJveCBmdWxsIChpbiByZXBseSB0byBSQ1BUIFRPIGNvbW1hbmQpDQo=\r\n" +
+	"--BB\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.example.net\r\n\r\n" +
+	"Final-Recipient: rfc822; bob@example.net\r\nAction: failed\r\nStatus: 5.2.2\r\nDiagnostic-Code: smtp; 552 5.2.2 Mailbox full\r\n" +
+	"--BB\r\nContent-Type: message/rfc822\r\n\r\nFrom: sender@example.org\r\nSubject: 550 5.7.1 not this\r\n\r\nbody\r\n--BB--\r\n")
+
+func TestDecodeUpload(t *testing.T) {
+	h := testHandler(t)
+	res := upload(t, h, "/decode", "", "bounce.eml", savedBounce)
+	if res.status != 200 {
+		t.Fatalf("upload: %d", res.status)
+	}
+	checkBody(t, res.body, []string{"Decoded the file bounce.eml.", `<h3 id="finding-0">552 5.2.2</h3>`, "<code>bob@example.net</code>",
+		"Listed first: the delivery status report gives this reply as the final result"}, []string{"5.7.1", `id="finding-1"`})
+	if res.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("an upload's answer is cacheable: %q", res.header.Get("Cache-Control"))
+	}
+	// No file chosen: the text is decoded.
+	res = upload(t, h, "/decode?lang=ja", postfixBounce, "", nil)
+	checkBody(t, res.body, []string{`<h3 id="finding-0">550 5.1.1</h3>`}, []string{"を解析しました"})
+	// A file over 2 MiB is refused with a notice.
+	res = upload(t, h, "/decode", "", "big.eml", bytes.Repeat([]byte("x"), 2<<20+1))
+	if res.status != 413 || !strings.Contains(res.body, "The file is larger than 2 MB.") {
+		t.Errorf("big upload: %d", res.status)
+	}
+}
+
+// countingBody fails the test when more than allowed bytes are read.
+type countingBody struct {
+	t       *testing.T
+	read    int
+	allowed int
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	b.read += len(p)
+	if b.read > b.allowed {
+		b.t.Errorf("read %d bytes of a body announced too large", b.read)
+		return 0, io.ErrUnexpectedEOF
+	}
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+// A body announced larger than the limit gets 413 before it is read.
+func TestDecodeTooLargeUnread(t *testing.T) {
+	h := testHandler(t)
+	for _, target := range []string{"/decode", "/api/decode"} {
+		for _, ctype := range []string{"multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "message/rfc822"} {
+			body := &countingBody{t: t, allowed: 0}
+			r := httptest.NewRequest("POST", target, body)
+			r.ContentLength = 64 << 20
+			r.Header.Set("Content-Type", ctype)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != 413 {
+				t.Errorf("%s %s: %d, want 413", target, ctype, w.Code)
+			}
+		}
+	}
+}
+
+// POST /api/decode takes a whole message as message/rfc822.
+func TestDecodeAPIMessage(t *testing.T) {
+	h := testHandler(t)
+	r := httptest.NewRequest("POST", "/api/decode", bytes.NewReader(savedBounce))
+	r.Header.Set("Content-Type", "message/rfc822")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	var out struct {
+		Findings []struct {
+			Basic, Enhanced, Recipient, Why string
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || w.Code != 200 {
+		t.Fatalf("%d %v", w.Code, err)
+	}
+	if len(out.Findings) != 1 || out.Findings[0].Basic != "552" || out.Findings[0].Recipient != "bob@example.net" || out.Findings[0].Why != "report" {
+		t.Errorf("findings %+v", out.Findings)
+	}
+	r = httptest.NewRequest("POST", "/api/decode", bytes.NewReader(bytes.Repeat([]byte("x"), 2<<20+1)))
+	r.Header.Set("Content-Type", "message/rfc822")
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 413 {
+		t.Errorf("oversized message: %d", w.Code)
 	}
 }

@@ -55,6 +55,11 @@ const (
 	msgDecodeSuccess           = "decode_success"
 	msgDecodeTemporary         = "decode_temporary"
 	msgDecodeTitle             = "decode_title"
+	msgDecodeWhyReport         = "decode_why_report"
+	msgDecodeWhyLast           = "decode_why_last"
+	msgDecodeWhyOnly           = "decode_why_only"
+	msgDecodeWhyFirst          = "decode_why_first"
+	msgDecodeQuoted            = "decode_quoted"
 	msgHeadingSeenWithBasic    = "heading_seen_with_basic"
 	msgHeadingSeenWithEnhanced = "heading_seen_with_enhanced"
 	msgHomeProviderHeading     = "home_provider_heading"
@@ -108,6 +113,7 @@ var goMessages = []string{
 	msgCompareRowPhases, msgCompareRowRFC, msgCompareRowRole, msgCompareRowSubject, msgCompareSummaryDiff,
 	msgCompareSummarySame, msgCompareTitle, msgDecodeBasicUnknown, msgDecodeEnhancedUnknown, msgDecodeIntro,
 	msgDecodeMismatch, msgDecodePermanent, msgDecodeSuccess, msgDecodeTemporary, msgDecodeTitle,
+	msgDecodeWhyReport, msgDecodeWhyLast, msgDecodeWhyOnly, msgDecodeWhyFirst, msgDecodeQuoted,
 	msgHeadingSeenWithBasic, msgHeadingSeenWithEnhanced, msgHomeProviderHeading, msgHomeSubject, msgHomeTitle,
 	msgIndexDescription, msgIndexTitle, msgListSeparator, msgNavHome, msgOGLocale, msgPermalinkLabel,
 	msgProviderOnlyLabel, msgRegistryEntry, msgRoleBasic, msgRoleEnhanced, msgSearchExampleWord,

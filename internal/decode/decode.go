@@ -361,6 +361,7 @@ type scanner struct {
 	ctx       session
 	dsn       dsnBlock
 	doc       string     // provider named by the bounce's generator lines
+	layout    string     // provider whose report layout the bounce has, the fallback after doc
 	original  bool       // the returned original message has begun (its From: is not the generator)
 	returned  bool       // inside the returned original, quoted inline: no replies are read
 	failed    [][]string // the addresses of X-Failed-Recipients (Exim), as submatches
@@ -382,6 +383,7 @@ func (s *scanner) scan() {
 			s.ctx, s.used = session{}, false
 		}
 		s.noteGenerator(line)
+		s.noteReport(line)
 		if s.returned {
 			// The returned original message quoted inline: its headers
 			// and text may hold anything, and are not the bounce. A
@@ -480,6 +482,18 @@ func (s *scanner) noteGenerator(line string) {
 	name, _, ok := strings.Cut(strings.TrimSpace(low), ":")
 	if ok && generators[strings.TrimSpace(name)] || strings.Contains(low, "google tried to deliver") {
 		s.doc = s.names.Named(line)
+	} else if label, ok := fieldLabel(line); ok && reportGenerators[label] {
+		s.doc = s.names.Named(line) // "Serveur de génération : …"
+	}
+}
+
+// noteReport reads the heading of an Exchange report's technical section,
+// in any of its languages: the report is Exchange's, which names the
+// provider of replies that name none when its generating server does not.
+func (s *scanner) noteReport(line string) {
+	if s.layout == "" && len(line) < 120 && reportHeadings[labelLine(line)] {
+		s.layout = "exchange"
+		s.ctx = session{}
 	}
 }
 
@@ -496,6 +510,9 @@ var originalMarkers = [...]string{
 // message follows -----", "Original message headers:"), not a sentence
 // that mentions it.
 func startsReturned(line string) bool {
+	if len(line) < 120 && reportOriginals[labelLine(line)] {
+		return true // "Original message headers", "元のメッセージ ヘッダー", …
+	}
 	t := strings.TrimSpace(line)
 	if !strings.HasPrefix(t, "--") && !strings.HasPrefix(t, "==") && !strings.HasSuffix(t, ":") {
 		return false
@@ -1380,8 +1397,8 @@ func (s *scanner) takeQmail(rec record) {
 // run such programs, or copy their wording, and the provider is what the
 // reader needs to know.
 func (s *scanner) provider(c candidate) string {
-	software := ""
-	for _, t := range s.providerPlaces(c) {
+	software, wrapper := "", false
+	for i, t := range s.providerPlaces(c) {
 		p := s.names.Named(t)
 		if p == "" {
 			continue
@@ -1390,16 +1407,36 @@ func (s *scanner) provider(c candidate) string {
 			return p
 		}
 		if software == "" {
-			software = p
+			// Named by the line around the reply, not by the reply's
+			// words or host: the program that wrote the bounce
+			// ("Remote Server returned '…'" is Exchange's).
+			software, wrapper = p, i >= 2
 		}
 	}
 	if software != "" {
+		// The service that wrote the bounce, for a reply that names no
+		// host, over the program that wrote it.
+		if pr, _ := s.providers.Get(s.doc); wrapper && c.f.Host == "" && s.doc != "" && pr.Kind != "mta" {
+			return s.doc
+		}
 		return software
 	}
 	if c.f.Host == "" {
+		if s.doc == "" && s.layout != "" && exchangeWrapped(s.lines[c.first]) {
+			return s.layout
+		}
 		return s.doc
 	}
 	return ""
+}
+
+// exchangeWrapped reports whether line holds a reply as Exchange's reports
+// wrap it, "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##" (some
+// versions append the recipient: "##rfc822;…"), which only the report's
+// own technical section does.
+func exchangeWrapped(line string) bool {
+	t := strings.TrimSpace(line)
+	return strings.Contains(t, "#") && (strings.HasSuffix(t, "##") || strings.Contains(t, " ##"))
 }
 
 // providerPlaces are the texts that may name a reply's provider, in order.

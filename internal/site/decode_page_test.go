@@ -186,7 +186,7 @@ func TestDecodeAPI(t *testing.T) {
 	}
 }
 
-// The pasted text never reaches the log.
+// The pasted text, the uploaded file and its name never reach the log.
 func TestDecodeTextNotLogged(t *testing.T) {
 	var logs bytes.Buffer
 	h, err := Open(siteRoot, Config{BaseURL: "https://smtp.example", Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
@@ -196,6 +196,7 @@ func TestDecodeTextNotLogged(t *testing.T) {
 	secret := "550 5.1.1 <private.person@example.org> unknown"
 	postForm(t, h, "/decode", url.Values{"text": {secret}})
 	do(t, h, "GET", "/decode?text="+url.QueryEscape(secret), nil)
+	upload(t, h, "/decode", "", "private.person.eml", []byte("From: a@example.org\r\nTo: b@example.org\r\n\r\n"+secret))
 	if strings.Contains(logs.String(), "private.person") || !strings.Contains(logs.String(), `"route":"/decode"`) {
 		t.Errorf("log: %s", logs.String())
 	}

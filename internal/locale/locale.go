@@ -9,7 +9,11 @@
 //
 // Negotiation order: a valid ?lang value, then the lang cookie, then
 // Accept-Language, then the default. Values that name no supported language
-// are ignored, never echoed.
+// are ignored, never echoed. A value names a language when its base
+// language and script are the language's (x/text infers the script of
+// "zh-TW" as Traditional): Traditional Chinese never gets Simplified, and
+// the other way round; a reader of a variant the site lacks (pt-PT) gets
+// the one it has (pt-BR).
 //
 // The package knows nothing of content or HTTP.
 package locale
@@ -64,7 +68,6 @@ func (s Source) String() string {
 // Set is the loaded set of languages.
 type Set struct {
 	langs      []Lang
-	matcher    language.Matcher
 	localizers []*i18n.Localizer
 	messages   []map[string]string // per language: message id -> text, for messages without plural forms
 	ids        []map[string]bool   // per language: every message id, plural ones included
@@ -127,15 +130,23 @@ func Load(fsys fs.FS) (*Set, error) {
 	s.langs[0], s.langs[def] = s.langs[def], s.langs[0]
 	s.messages[0], s.messages[def] = s.messages[def], s.messages[0]
 	s.ids[0], s.ids[def] = s.ids[def], s.ids[0]
-	tags := make([]language.Tag, len(s.langs))
 	for i, l := range s.langs {
 		if l.Name == "" {
 			return nil, fmt.Errorf("locales/active.%s.toml: %s is missing", l.Code, NameID)
 		}
-		tags[i] = l.Tag
+		// Two files of one base language and script would make match
+		// ambiguous (pt and pt-BR).
+		for _, o := range s.langs[:i] {
+			ob, _ := o.Tag.Base()
+			oscript, _ := o.Tag.Script()
+			lb, _ := l.Tag.Base()
+			ls, _ := l.Tag.Script()
+			if ob == lb && oscript == ls {
+				return nil, fmt.Errorf("locales: active.%s.toml and active.%s.toml are the same language and script", o.Code, l.Code)
+			}
+		}
 		s.localizers = append(s.localizers, i18n.NewLocalizer(bundle, l.Code))
 	}
-	s.matcher = language.NewMatcher(tags)
 	return s, nil
 }
 
@@ -152,6 +163,10 @@ const maxValueLen = 35
 // Lookup returns the supported language a ?lang or cookie value names.
 // Case, "_" for "-", region subtags and the common mistake "jp" are
 // forgiven: "ja", "JA", "ja-JP", "ja_JP" and "jp" all name Japanese.
+// A value matches a language of the same base language and script, the
+// script inferred when the value gives none (see match): "zh", "zh-CN"
+// and "zh-SG" name Simplified Chinese, "zh-TW", "zh-HK" and "zh-MO"
+// Traditional, and neither ever names the other.
 func (s *Set) Lookup(v string) (Lang, bool) {
 	if v == "" || len(v) > maxValueLen {
 		return Lang{}, false
@@ -170,9 +185,30 @@ func (s *Set) Lookup(v string) (Lang, bool) {
 	if err != nil {
 		return Lang{}, false
 	}
-	base, _ := tag.Base()
+	return s.match(tag)
+}
+
+// match returns the language of tag's base language and script. The
+// script of a tag without one is the one its language and region are
+// written in (CLDR's likely subtags, as x/text infers them): Chinese for
+// Taiwan is Traditional, Portuguese anywhere is Latin, so Portuguese from
+// Portugal reads the Brazilian pages, which say so.
+func (s *Set) match(tag language.Tag) (Lang, bool) {
+	script, _ := tag.Script()
+	return s.matchScript(tag, script)
+}
+
+func (s *Set) matchScript(tag language.Tag, script language.Script) (Lang, bool) {
+	// "und" and private-use tags have no base language of their own
+	// (x/text guesses English): they name nothing.
+	base, conf := tag.Base()
+	if conf < language.High {
+		return Lang{}, false
+	}
 	for _, l := range s.langs {
-		if lb, _ := l.Tag.Base(); lb == base {
+		lb, _ := l.Tag.Base()
+		ls, _ := l.Tag.Script()
+		if lb == base && ls == script {
 			return l, true
 		}
 	}
@@ -184,7 +220,9 @@ func (s *Set) Lookup(v string) (Lang, bool) {
 const maxHeaderLen = 512
 
 // Negotiate picks the language for a request from its ?lang value, its lang
-// cookie and its Accept-Language header, in that order of precedence.
+// cookie and its Accept-Language header, in that order of precedence. Of
+// the header's languages, the one with the highest weight that the site
+// has wins (match decides what "has" means); a weight of zero excludes.
 func (s *Set) Negotiate(query, cookie, acceptLanguage string) (Lang, Source) {
 	if l, ok := s.Lookup(query); ok {
 		return l, FromQuery
@@ -193,13 +231,32 @@ func (s *Set) Negotiate(query, cookie, acceptLanguage string) (Lang, Source) {
 		return l, FromCookie
 	}
 	if acceptLanguage != "" && len(acceptLanguage) <= maxHeaderLen {
-		tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
-		if err == nil && len(tags) > 0 {
-			// Use the index, not the returned tag: the tag carries the
-			// user's region as an extension (ja-u-rg-jpzzzz).
-			_, i, conf := s.matcher.Match(tags...)
-			if conf != language.No {
-				return s.langs[i], FromHeader
+		tags, q, err := language.ParseAcceptLanguage(acceptLanguage)
+		if err == nil {
+			// ParseAcceptLanguage returns the tags by weight, highest
+			// first, keeping the header's order among equal weights.
+			// Browsers add the bare language after a regional one
+			// ("zh-TW,zh;q=0.9"): the bare one means the script of the
+			// first, so a Taiwanese reader never gets Simplified Chinese
+			// through it.
+			first := map[language.Base]language.Script{}
+			for i, tag := range tags {
+				base, _ := tag.Base()
+				script, _ := tag.Script()
+				if _, sc, r := tag.Raw(); sc == (language.Script{}) && r == (language.Region{}) {
+					if s0, ok := first[base]; ok {
+						script = s0
+					}
+				}
+				if _, seen := first[base]; !seen {
+					first[base] = script
+				}
+				if q[i] <= 0 {
+					continue
+				}
+				if l, ok := s.matchScript(tag, script); ok {
+					return l, FromHeader
+				}
 			}
 		}
 	}

@@ -110,8 +110,18 @@ func (s *Server) base(l locale.Lang, path string) Base {
 		b.Langs = append(b.Langs, langLink{Code: o.Code, Name: o.Name, URL: path + "?" + q.Encode(), Current: o.Code == l.Code})
 		b.Alternates = append(b.Alternates, alternate{Hreflang: o.Tag.String(), URL: s.cfg.BaseURL + path + "?lang=" + o.Code})
 	}
-	b.Alternates = append(b.Alternates, alternate{Hreflang: "x-default", URL: s.cfg.BaseURL + path})
+	b.Alternates = append(b.Alternates, alternate{Hreflang: "x-default", URL: s.xDefault(path)})
 	return b
+}
+
+// xDefault is the URL of a page for readers of no language the site
+// has: the default language's, the same URL as its hreflang alternate. Not
+// the bare path, which negotiates: Lighthouse fails a page whose URL is in
+// its hreflang set while its canonical is another member (the bare path
+// would be both x-default and canonicalised to ?lang=…), and a bare URL
+// is no promise of a language.
+func (s *Server) xDefault(path string) string {
+	return s.cfg.BaseURL + path + "?lang=" + s.locales.Default().Code
 }
 
 // renderChrome renders the parts of the page frame that depend only on the

@@ -87,7 +87,7 @@ func (s *Server) sitemapURLs(path string) []sitemapURL {
 	for _, l := range s.locales.Langs() {
 		links = append(links, sitemapLink{"alternate", l.Tag.String(), s.cfg.BaseURL + path + "?lang=" + l.Code})
 	}
-	links = append(links, sitemapLink{"alternate", "x-default", s.cfg.BaseURL + path})
+	links = append(links, sitemapLink{"alternate", "x-default", s.xDefault(path)})
 	var urls []sitemapURL
 	for _, l := range s.locales.Langs() {
 		urls = append(urls, sitemapURL{Loc: s.cfg.BaseURL + path + "?lang=" + l.Code, Links: links})

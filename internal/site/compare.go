@@ -191,7 +191,7 @@ func (s *Server) compareView(l locale.Lang, p pair) compareView {
 	}
 	v.Rows = append(v.Rows,
 		compareRow{base.T(msgCompareRowPhases), phaseList(base, a), phaseList(base, b)},
-		compareRow{base.T(msgCompareRowRFC), refList(a), refList(b)},
+		compareRow{base.T(msgCompareRowRFC), refList(base, a), refList(base, b)},
 	)
 	if n, ok := s.store.Note(a.ID, b.ID); ok {
 		page, fallback := n.Page(l.Code)
@@ -254,7 +254,7 @@ func (s *Server) comboView(l locale.Lang, p pair) comboView {
 		{b.T(msgCompareRowRole), b.T(msgRoleBasic), b.T(msgRoleEnhanced)},
 		{b.T(msgCompareRowMeaning), standardText(basic), standardText(enhanced)},
 		{b.T(msgCompareRowClass), v.A.ClassName, v.B.ClassName},
-		{b.T(msgCompareRowRFC), refList(basic), refList(enhanced)},
+		{b.T(msgCompareRowRFC), refList(b, basic), refList(b, enhanced)},
 	}
 	return v
 }
@@ -275,7 +275,7 @@ type sideView struct {
 	Text codeText
 }
 
-func refList(c *content.Code) string {
+func refList(b Base, c *content.Code) string {
 	if c.Provider != nil {
 		return c.Provider.Doc
 	}
@@ -285,7 +285,7 @@ func refList(c *content.Code) string {
 			refs = append(refs, s)
 		}
 	}
-	return strings.Join(refs, ", ")
+	return strings.Join(refs, b.T(msgListSeparator))
 }
 
 func phaseList(b Base, c *content.Code) string {
@@ -296,5 +296,5 @@ func phaseList(b Base, c *content.Code) string {
 	if len(names) == 0 {
 		return "—"
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(names, b.T(msgListSeparator))
 }

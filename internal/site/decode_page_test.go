@@ -75,6 +75,10 @@ func TestTimeline(t *testing.T) {
 	if body := do(t, h, "GET", "/codes/250", nil).body; !strings.Contains(body, "Also in reply to: RSET, VRFY, EXPN, NOOP, ETRN.") {
 		t.Error("250's timeline does not list the commands outside the transaction")
 	}
+	// After a full-width stop, the next sentence follows without a space.
+	if body := do(t, h, "GET", "/codes/250?lang=ja", nil).body; !strings.Contains(body, "本文の送信完了後。次のコマンドへの応答としても返されます：RSET、VRFY") {
+		t.Error("250's Japanese timeline: sentences apart by a space, or commands not joined with 、")
+	}
 }
 
 func TestDecodePage(t *testing.T) {

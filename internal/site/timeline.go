@@ -83,7 +83,7 @@ func timeline(b Base, rows ...timelineInput) timelineView {
 			row.Summary = b.T(msgTimelineNone, "Code", in.label)
 		}
 		if len(other) > 0 {
-			row.Summary += " " + b.T(msgTimelineOther, "Commands", strings.Join(other, b.T(msgListSeparator)))
+			row.Summary = joinSentences(row.Summary, b.T(msgTimelineOther, "Commands", strings.Join(other, b.T(msgListSeparator))))
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -93,4 +93,14 @@ func timeline(b Base, rows ...timelineInput) timelineView {
 type timelineInput struct {
 	label  string
 	phases []smtp.Phase
+}
+
+// joinSentences puts two sentences one after the other: with a space,
+// unless the first ends with a full-width stop, after which Chinese and
+// Japanese put none.
+func joinSentences(a, b string) string {
+	if strings.HasSuffix(a, "。") || strings.HasSuffix(a, "！") || strings.HasSuffix(a, "？") {
+		return a + b
+	}
+	return a + " " + b
 }

@@ -26,63 +26,16 @@ func check(root fs.FS, out io.Writer) error {
 	if err := store.LoadAll(); err != nil {
 		return fmt.Errorf("content: %w", err)
 	}
-	var langs []string
-	for _, l := range locales.Langs() {
-		langs = append(langs, l.Code)
-	}
-	type count struct{ basic, enhanced, providers, notes, families int }
-	have := map[string]*count{}
-	for _, lang := range langs {
-		have[lang] = &count{}
-	}
-	sources := map[string]bool{}
-	for _, c := range store.Codes() {
-		if sources[c.Key] {
-			continue // one enhanced source serves several classes
-		}
-		sources[c.Key] = true
-		for _, lang := range langs {
-			if !c.Has(lang) {
-				continue
-			}
-			switch c.Kind {
-			case content.Basic:
-				have[lang].basic++
-			case content.Enhanced:
-				have[lang].enhanced++
-			}
-		}
-	}
-	// Provider meanings: the notes on registered numbers and the
-	// provider-only pages, counted once per facts entry.
-	for _, pc := range store.Facts.ProviderCodes {
-		for _, lang := range langs {
-			if store.HasProviderText(pc, lang) {
-				have[lang].providers++
-			}
-		}
-	}
-	for _, n := range store.Notes() {
-		for _, lang := range langs {
-			if _, fallback := n.Page(lang); !fallback {
-				have[lang].notes++
-			}
-		}
-	}
-	responses := store.Responses()
-	for _, r := range responses {
-		for _, lang := range langs {
-			if r.Has(lang) {
-				have[lang].families++
-			}
-		}
-	}
-	facts := store.Facts
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "language\tbasic codes\tenhanced codes\tprovider codes\tcompare notes\tprovider responses\tUI messages missing")
+	fmt.Fprintln(tw, "language\tbasic codes\tenhanced codes\tprovider codes\tcompare notes\tprovider responses\tmachine\treviewed\toutdated\tUI messages missing")
 	for _, l := range locales.Langs() {
-		c := have[l.Code]
-		fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%d\n", l.Code, c.basic, len(facts.Basic), c.enhanced, len(facts.Registry), c.providers, len(facts.ProviderCodes), c.notes, len(store.Notes()), c.families, len(responses), len(locales.Missing(l)))
+		fmt.Fprint(tw, l.Code)
+		machine, reviewed, outdated := 0, 0, 0
+		for _, c := range store.Coverage(l.Code) {
+			fmt.Fprintf(tw, "\t%d/%d", c.Translated, c.Total)
+			machine, reviewed, outdated = machine+c.Machine, reviewed+c.Reviewed, outdated+c.Outdated
+		}
+		fmt.Fprintf(tw, "\t%d\t%d\t%d\t%d\n", machine, reviewed, outdated, len(locales.Missing(l)))
 	}
 	tw.Flush()
 	if err := catalogueReport(out, store); err != nil {

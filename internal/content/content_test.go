@@ -2,7 +2,6 @@ package content
 
 import (
 	"maps"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -256,11 +255,29 @@ func TestLoadErrors(t *testing.T) {
 // The real tree loads, and every code the facts list has a page in every
 // language: a reference is only useful if the code a reader has is there.
 func TestRealContentComplete(t *testing.T) {
-	s, err := Load(os.DirFS("../../content"), []string{"en", "ja"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := realStore(t)
 	for _, p := range s.Problems() {
 		t.Errorf("%s", p)
+	}
+}
+
+// Coverage counts every source page once, under its directory, and a
+// translation by how it was made and whether it is current.
+func TestCoverage(t *testing.T) {
+	s := realStore(t)
+	kinds := map[string]Coverage{}
+	for _, c := range s.Coverage("ja") {
+		kinds[c.Kind] = c
+	}
+	if c := kinds["codes"]; c.Total != 40 || c.Translated != 40 || c.Machine != 40 || c.Outdated != 0 {
+		t.Errorf("codes in ja: %+v", c)
+	}
+	if c := kinds["enhanced"]; c.Total != 81 || c.Translated != 81 {
+		t.Errorf("enhanced in ja: %+v", c)
+	}
+	for _, c := range s.Coverage("en") {
+		if c.Total == 0 || c.Translated != c.Total || c.Machine != 0 {
+			t.Errorf("source coverage %+v", c)
+		}
 	}
 }

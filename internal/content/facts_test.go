@@ -2,6 +2,7 @@ package content
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,11 +11,30 @@ import (
 
 func realStore(t *testing.T) *Store {
 	t.Helper()
-	s, err := Load(os.DirFS("../../content"), []string{"en", "ja"})
+	s, err := Load(os.DirFS("../../content"), shippedLangs(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// shippedLangs returns the languages the site ships (a message file in
+// locales/ each), the source first, as the server loads them: a language
+// added later is tested without a change here.
+func shippedLangs(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../../locales/active.*.toml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no message files: %v", err)
+	}
+	langs := []string{"en"}
+	for _, f := range files {
+		code := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "active."), ".toml")
+		if code != "en" {
+			langs = append(langs, code)
+		}
+	}
+	return langs
 }
 
 // The codes the site promises to cover: every basic reply code an RFC

@@ -2,7 +2,6 @@ package content
 
 import (
 	"maps"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -179,10 +178,7 @@ func TestExamplesNeedSources(t *testing.T) {
 }
 
 func TestMatch(t *testing.T) {
-	s, err := Load(os.DirFS("../../content"), []string{"en", "ja"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := realStore(t)
 	for _, tc := range []struct {
 		name, provider, basic, enhanced, text string
 		want                                  string // provider/line-id prefix, "" for no match

@@ -127,3 +127,53 @@ func (s *Store) checkTranslation(set *pageSet, name, lang string, p parsed) (*Pa
 func (p *Page) Outdated(source *Page) bool {
 	return p.TranslatedFrom != "" && p.TranslatedFrom != source.Hash
 }
+
+// Coverage is how much of one kind of page a language has.
+type Coverage struct {
+	Kind       string // the content directory: "codes", "enhanced", "providers", "compare", "responses"
+	Total      int    // source pages of the kind
+	Translated int    // translations that can be shown
+	Machine    int    // of those, made by machine
+	Reviewed   int    // of those, reviewed by a named reader
+	Outdated   int    // of those, made from an older source text
+}
+
+// CoverageKinds are the kinds of Coverage, in the order Coverage returns them.
+var CoverageKinds = []string{"codes", "enhanced", "providers", "compare", "responses"}
+
+// Coverage returns how much of each kind of page lang has translated,
+// reading its translations if they were not read yet. The source language
+// has everything.
+func (s *Store) Coverage(lang string) []Coverage {
+	out := make([]Coverage, len(CoverageKinds))
+	for i, k := range CoverageKinds {
+		out[i].Kind = k
+	}
+	for _, set := range s.sets {
+		dir, _, _ := strings.Cut(set.files[s.src], "/")
+		i := slices.Index(CoverageKinds, dir)
+		if i < 0 {
+			continue
+		}
+		c := &out[i]
+		c.Total++
+		if lang == s.src {
+			c.Translated++
+			continue
+		}
+		p, fallback := set.in(lang)
+		if fallback {
+			continue
+		}
+		c.Translated++
+		if p.Translation == "reviewed" {
+			c.Reviewed++
+		} else {
+			c.Machine++
+		}
+		if p.Outdated(set.source) {
+			c.Outdated++
+		}
+	}
+	return out
+}

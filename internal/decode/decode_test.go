@@ -3,6 +3,7 @@ package decode
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -23,7 +24,15 @@ var testDecoder = func() *Decoder {
 
 // catalogueDecoder also knows the site's catalogue of provider replies.
 var catalogueDecoder = func() *Decoder {
-	store, err := content.LoadSource(os.DirFS("../../content"), []string{"en", "ja"})
+	// Every shipped language, so that the content's translations load.
+	langs := []string{"en"}
+	files, _ := filepath.Glob("../../locales/active.*.toml")
+	for _, f := range files {
+		if code := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "active."), ".toml"); code != "en" {
+			langs = append(langs, code)
+		}
+	}
+	store, err := content.LoadSource(os.DirFS("../../content"), langs)
 	if err != nil {
 		panic(err)
 	}

@@ -318,6 +318,10 @@ func (t Translator) Plain() map[string]string {
 	return plain
 }
 
+// MessageCount returns how many messages the default language has: every
+// language must have them all.
+func (s *Set) MessageCount() int { return len(s.ids[0]) }
+
 // Missing returns the message ids of the default language that l lacks or
 // leaves empty, sorted.
 func (s *Set) Missing(l Lang) []string {

@@ -51,6 +51,7 @@ func jsonSuffix(asJSON bool) string {
 type codeView struct {
 	Base
 	Text         codeText
+	Translation  *translationNote
 	H1           string
 	Category     string // basic codes: the second digit's category
 	ClassMeaning string
@@ -86,6 +87,7 @@ func (s *Server) codeView(l locale.Lang, c *content.Code) codeView {
 	b := s.base(l, codeURL(c.ID))
 	t := s.codeText(b, c)
 	v := codeView{Base: b, Text: t, H1: b.T(msgCodeH1, "Code", c.ID, "Title", t.Title), ClassMeaning: b.T(classMeaningMsg(c))}
+	v.Translation = noteFor(b, pageText(l.Code, c))
 	v.Title = b.T(msgCodeTitle, "Code", c.ID, "Title", t.Title)
 	v.Description = t.Summary
 	v.Crumbs = []crumb{{Name: c.ID, URL: b.Link(codeURL(c.ID))}}

@@ -154,9 +154,11 @@ type compareView struct {
 	A, B     codeText
 	Sides    []template.HTML // A's and B's pre-rendered texts
 	Rows     []compareRow
-	// The written note for the pair, when there is one.
+	// The written note for the pair, when there is one, and what it says
+	// of its translation.
 	Differences *section
 	Which       *section
+	Translation *translationNote
 	// Generated "when to use which" when there is no note.
 	Uses []codeText
 }
@@ -195,6 +197,7 @@ func (s *Server) compareView(l locale.Lang, p pair) compareView {
 	)
 	if n, ok := s.store.Note(a.ID, b.ID); ok {
 		page, fallback := n.Page(l.Code)
+		v.Translation = noteFor(base, pageText(l.Code, n))
 		for _, sec := range contentSections(base, page, fallback) {
 			switch sec.ID {
 			case "differences":
@@ -222,6 +225,9 @@ type comboView struct {
 	Notes []section
 	Which section
 	Rows  []compareRow
+	// Translation stays nil: a combined page is made of interface
+	// messages only, which /translations accounts for per language.
+	Translation *translationNote
 }
 
 func (s *Server) comboView(l locale.Lang, p pair) comboView {

@@ -103,6 +103,12 @@ const (
 	msgRetryMixed              = "retry_mixed"
 	msgRetryNone               = "retry_none"
 	msgLicenseUnknown          = "license_unknown"
+	msgTranslationMachine      = "translation_machine"
+	msgTranslationReviewed     = "translation_reviewed"
+	msgTranslationOutdated     = "translation_outdated"
+	msgTranslationOriginal     = "translation_original"
+	msgTranslationsTitle       = "translations_title"
+	msgTranslationsIntro       = "translations_intro"
 )
 
 // goMessages are the constants above.
@@ -122,6 +128,8 @@ var goMessages = []string{
 	msgTimelineOther, msgTimelineYes, msgProvidersTitle, msgProvidersDescription, msgProviderLines,
 	msgProviderFamilies, msgProviderSystems, msgProviderTitle, msgProviderDescription, msgResponseTitle, msgPlaceholdersNote,
 	msgRetryTemporary, msgRetryPermanent, msgRetryMixed, msgRetryNone, msgLicenseUnknown,
+	msgTranslationMachine, msgTranslationReviewed, msgTranslationOutdated, msgTranslationOriginal,
+	msgTranslationsTitle, msgTranslationsIntro,
 }
 
 // Families of ids built from domain values.
@@ -158,6 +166,9 @@ func phaseMsg(p smtp.Phase) string    { return "phase_" + string(p) }
 func actorMsg(a smtp.Actor) string    { return "act_" + string(a) }
 func errorTitleMsg(status int) string { return "error_title_" + strconv.Itoa(status) }
 func errorTextMsg(status int) string  { return "error_text_" + strconv.Itoa(status) }
+
+// coverageMsg names a kind of page on /translations.
+func coverageMsg(kind string) string { return "translations_kind_" + kind }
 
 // kindMsg names a kind of provider.
 func kindMsg(kind string) string { return "kind_" + kind }
@@ -206,6 +217,9 @@ func familyMessages(store *content.Store) []string {
 	}
 	for _, k := range smtp.ProviderKinds {
 		ids = append(ids, kindMsg(k))
+	}
+	for _, k := range content.CoverageKinds {
+		ids = append(ids, coverageMsg(k))
 	}
 	return ids
 }

@@ -126,6 +126,10 @@ func (s *Server) buildPages() error {
 			return marshalJSON(all)
 		})
 		s.addProviderPages(l)
+		s.addPage(translationsURL(), l, htmlType, func() ([]byte, error) {
+			return s.templates.execute("translations", s.translationsView(l))
+		})
+		s.addPage(translationsURL()+".json", l, jsonType, func() ([]byte, error) { return marshalJSON(s.apiTranslations()) })
 		errs, err := s.prepareErrors(l)
 		if err != nil {
 			return err

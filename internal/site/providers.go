@@ -270,6 +270,7 @@ type responseView struct {
 	Base
 	H1, Summary  string
 	Fallback     bool
+	Translation  *translationNote
 	ProviderName string
 	ProviderURL  string
 	Lines        []lineView
@@ -334,6 +335,7 @@ func (s *Server) responseView(l locale.Lang, r *content.Response) responseView {
 		WhoActs: b.T(actorMsg(r.Who)), Placeholders: b.T(msgPlaceholdersNote),
 	}
 	v.Sections = contentSections(b, page, fallback)
+	v.Translation = noteFor(b, pageText(l.Code, r))
 	classes := map[int]bool{}
 	for _, ln := range r.Lines {
 		lv := lineView{

@@ -115,6 +115,7 @@ func (s *Server) sitemaps() (index, codes *prepared.Response) {
 	set := urlset{NS: sitemapNS, XHTML: "http://www.w3.org/1999/xhtml"}
 	set.URLs = append(set.URLs, s.sitemapURLs("/")...)
 	set.URLs = append(set.URLs, s.sitemapURLs("/codes")...)
+	set.URLs = append(set.URLs, s.sitemapURLs(translationsURL())...)
 	for _, c := range s.store.Codes() {
 		set.URLs = append(set.URLs, s.sitemapURLs(codeURL(c.ID))...)
 	}

@@ -255,6 +255,11 @@ func (s *Server) routes() http.Handler {
 	r.Get("/codes", s.handle(s.serveIndex))
 	r.Get("/codes.json", s.handle(s.serveAllJSON))
 	r.Get("/codes/{code}", s.handle(s.serveCode))
+	r.Get("/translations", s.handle(func(w http.ResponseWriter, r *http.Request) error { return s.servePage(w, r, translationsURL()) }))
+	r.Get("/translations.json", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		setCORS(w)
+		return s.servePage(w, r, translationsURL()+".json")
+	}))
 	r.Get("/providers", s.handle(s.serveProviders))
 	r.Get("/providers.json", s.handle(s.serveProvidersJSON))
 	r.Get("/providers/{provider}", s.handle(s.serveProviderPath))

@@ -353,10 +353,23 @@ func newBrotli(level int) encoder { return brotli.NewWriterLevel(nil, level) }
 
 // Encoders are pooled per level: setting one up costs more than
 // compressing a page.
+//
+// Brotli encoders are pooled per level and per size class too. A brotli
+// Writer picks its match finder on first use from the size of its first
+// input (from 1 MiB on, another hasher) and keeps it across Reset, so an
+// encoder that once compressed a large sitemap would compress a small
+// page into other, valid but different, bytes than a fresh one: the
+// server's and the export's .br files, made in different orders, would
+// differ under the same ETag.
 var (
-	gzipPools   = encoderPools(newGzip, GzipLevel, OnDemandGzipLevel)
-	brotliPools = encoderPools(newBrotli, BrotliLevel, OnDemandBrotliLevel)
+	gzipPools        = encoderPools(newGzip, GzipLevel, OnDemandGzipLevel)
+	brotliPools      = encoderPools(newBrotli, BrotliLevel, OnDemandBrotliLevel)
+	brotliLargePools = encoderPools(newBrotli, BrotliLevel, OnDemandBrotliLevel)
 )
+
+// brotliLargeInput is the input size from which a brotli encoder chooses
+// its large-input hasher (andybalholm/brotli, quality.go: chooseHasher).
+const brotliLargeInput = 1 << 20
 
 func encoderPools(newEncoder func(int) encoder, levels ...int) map[int]*sync.Pool {
 	pools := map[int]*sync.Pool{}
@@ -370,7 +383,13 @@ func encoderPools(newEncoder func(int) encoder, levels ...int) map[int]*sync.Poo
 func Gzip(b []byte, level int) []byte { return encode(b, level, gzipPools, newGzip) }
 
 // Brotli compresses b at a level.
-func Brotli(b []byte, level int) []byte { return encode(b, level, brotliPools, newBrotli) }
+func Brotli(b []byte, level int) []byte {
+	pools := brotliPools
+	if len(b) >= brotliLargeInput {
+		pools = brotliLargePools
+	}
+	return encode(b, level, pools, newBrotli)
+}
 
 // encode compresses b with a pooled encoder of the level, or a new one for
 // a level that is not pooled (the export's maximum levels). Writes to a

@@ -274,3 +274,36 @@ type sink http.Header
 func (h sink) Header() http.Header       { return http.Header(h) }
 func (sink) Write(b []byte) (int, error) { return len(b), nil }
 func (sink) WriteHeader(int)             {}
+
+// Compression is a function of the input and the level alone: a pooled
+// encoder that last compressed a large body compresses a small one into
+// the bytes a fresh encoder makes, so the export's files and the server's
+// responses agree whatever order they were made in.
+func TestCompressionDoesNotDependOnHistory(t *testing.T) {
+	var large bytes.Buffer
+	for i := 0; large.Len() < 2<<20; i++ {
+		fmt.Fprintf(&large, "<url><loc>https://smtp.example/compare/%d-vs-%d?lang=ja</loc></url>\n", i, i*7%1000)
+	}
+	small := []byte(strings.Repeat("550 5.1.1 The email account that you tried to reach does not exist. ", 40))
+	for _, level := range []int{BrotliLevel, OnDemandBrotliLevel} {
+		fresh := func(b []byte) []byte {
+			var buf bytes.Buffer
+			w := brotli.NewWriterLevel(&buf, level)
+			w.Write(b)
+			w.Close()
+			return buf.Bytes()
+		}
+		for _, b := range [][]byte{large.Bytes(), small, large.Bytes(), small} {
+			if got, want := Brotli(b, level), fresh(b); !bytes.Equal(got, want) {
+				t.Errorf("brotli %d of %d bytes: %d bytes, a fresh encoder makes %d", level, len(b), len(got), len(want))
+			}
+		}
+	}
+	for _, level := range []int{GzipLevel, OnDemandGzipLevel} {
+		first := Gzip(small, level)
+		Gzip(large.Bytes(), level)
+		if again := Gzip(small, level); !bytes.Equal(first, again) {
+			t.Errorf("gzip %d: %d bytes after a large body, %d before", level, len(again), len(first))
+		}
+	}
+}

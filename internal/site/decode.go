@@ -195,6 +195,11 @@ func (s *Server) serveDecode(w http.ResponseWriter, r *http.Request) error {
 	switch r.Method {
 	case http.MethodPost:
 		v.NoIndex = true
+		release, ok := s.limits.decodeBodies.acquire(r.Context())
+		if !ok {
+			return busy(w, false)
+		}
+		defer release()
 		var err error
 		in, err = readDecodeInput(w, r)
 		switch {
@@ -222,6 +227,11 @@ func (s *Server) serveDecode(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if v.Posted {
+		release, ok := s.limits.decodeCPU.acquire(r.Context())
+		if !ok {
+			return busy(w, false)
+		}
+		defer release()
 		for _, f := range s.decode(in) {
 			v.Findings = append(v.Findings, s.findingView(v.Base, f))
 		}
@@ -380,6 +390,11 @@ type apiFinding struct {
 func (s *Server) serveDecodeAPI(w http.ResponseWriter, r *http.Request) error {
 	setCORS(w)
 	l := state(r).lang
+	release, ok := s.limits.decodeBodies.acquire(r.Context())
+	if !ok {
+		return busy(w, true)
+	}
+	defer release()
 	in, err := readDecodeAPI(w, r)
 	switch {
 	case errors.Is(err, errTooLong) || errors.Is(err, errTooBig):
@@ -392,6 +407,11 @@ func (s *Server) serveDecodeAPI(w http.ResponseWriter, r *http.Request) error {
 		Lang     string       `json:"lang"`
 		Findings []apiFinding `json:"findings"`
 	}{Lang: l.Code, Findings: []apiFinding{}}
+	releaseCPU, ok := s.limits.decodeCPU.acquire(r.Context())
+	if !ok {
+		return busy(w, true)
+	}
+	defer releaseCPU()
 	for _, f := range s.decode(in) {
 		v := s.findingView(b, f)
 		af := apiFinding{

@@ -35,7 +35,7 @@ func (e httpError) Error() string {
 var errNotFound = httpError{status: http.StatusNotFound}
 
 // errorStatuses are the error pages rendered in advance.
-var errorStatuses = []int{http.StatusBadRequest, http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusInternalServerError}
+var errorStatuses = []int{http.StatusBadRequest, http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusInternalServerError, http.StatusServiceUnavailable}
 
 // handle adapts a handler that returns an error: the error becomes the
 // localized page for its status (500 for anything that is not an httpError).

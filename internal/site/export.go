@@ -27,7 +27,7 @@ import (
 //	<lang>/index.html, <lang>/codes.html, <lang>/codes.json
 //	<lang>/codes/421.html, <lang>/codes/421.json
 //	<lang>/compare/421-vs-556.html, <lang>/compare/421-vs-556.json
-//	<lang>/400.html, 404.html, 405.html, 500.html
+//	<lang>/400.html, 404.html, 405.html, 500.html, 503.html
 //	static/…, robots.txt, sitemap.xml, sitemap-*.xml
 //	redirects.map   canonical redirects, as an nginx map
 //	etags.map       the server's ETag of every file, as an nginx map

@@ -54,7 +54,7 @@ func TestExportMatchesServer(t *testing.T) {
 		}
 		target, status := exportedURL(name)
 		if target == "" {
-			return nil // 400 and 500 pages: no URL reliably produces them
+			return nil // 400, 500 and 503 pages: no URL reliably produces them
 		}
 		if status == http.StatusOK && (strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".json")) && !strings.HasPrefix(name, "/static/") {
 			pages++
@@ -156,7 +156,7 @@ func exportedURL(name string) (string, int) {
 		return "/no-such-page?lang=" + lang, http.StatusNotFound
 	case "/405.html":
 		return "/codes/421?lang=" + lang, http.StatusMethodNotAllowed
-	case "/400.html", "/500.html":
+	case "/400.html", "/500.html", "/503.html":
 		return "", 0
 	}
 	return strings.TrimSuffix(path, ".html") + "?lang=" + lang, http.StatusOK

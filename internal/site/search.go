@@ -278,6 +278,13 @@ func (s *Server) serveSearchQuery(w http.ResponseWriter, r *http.Request, q stri
 	// rather than redirect with the reader's query.
 	s.rememberChoice(w, r)
 	folded, truncated := normalizeQuery(q)
+	if folded != "" {
+		release, ok := s.limits.search.acquire(r.Context())
+		if !ok {
+			return busy(w, false)
+		}
+		defer release()
+	}
 	v := s.searchView(state(r).lang, folded, truncated)
 	s.sendRendered(w, r, "search", v, http.StatusOK, prepared.Page)
 	return nil

@@ -85,6 +85,11 @@ type Config struct {
 	// CompareCacheBytes is the byte budget of the cache of compare pages
 	// built on demand (default CompareCacheBytes).
 	CompareCacheBytes int
+	// MaxWork caps the decodes, and separately the searches, computed at
+	// once (default GOMAXPROCS-1, at least 1); MaxDecodeBodies caps the
+	// decode requests whose bodies are held at once (default 16). See
+	// work.go.
+	MaxWork, MaxDecodeBodies int
 }
 
 // CompareCacheBytes is the default byte budget of the compare page cache:
@@ -142,6 +147,7 @@ type Server struct {
 	chrome    map[string]chrome            // by language
 	assets    *assets
 	decoder   *decode.Decoder
+	limits    limits
 
 	// The page table (pages.go): every page, rendered on first use; the
 	// table is immutable after New.
@@ -187,7 +193,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, store: cfg.Content, locales: cfg.Locales, log: cfg.Logger,
 		ids: newRequestIDs(), compares: prepared.NewCache(cfg.CompareCacheBytes),
-		decoder: decode.New(cfg.Content.Facts.Providers, cfg.Content),
+		decoder: decode.New(cfg.Content.Facts.Providers, cfg.Content), limits: newLimits(cfg),
 	}
 	var err error
 	if s.templates, err = parseTemplates(cfg.Templates); err != nil {

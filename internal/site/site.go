@@ -31,9 +31,9 @@
 // catalogue), search.go (and /go), decode.go, api.go
 // (the JSON documents), seo.go (sitemaps, robots.txt, JSON-LD), errors.go
 // (error pages, unknown paths), markdown_twin.go (each page's
-// text/markdown twin, /codes/421.md). base.go holds what every page
-// shares: the base view, the language links, the template set and the
-// request state.
+// text/markdown twin, /codes/421.md), llms.go (/llms.txt). base.go holds
+// what every page shares: the base view, the language links, the
+// template set and the request state.
 // messages.go names every UI message the code uses and checks them all at
 // start-up. middleware.go is the hardening every request passes through;
 // export.go writes the whole site as files.
@@ -154,6 +154,7 @@ type Server struct {
 	sitemapIndex *prepared.Response
 	sitemapCodes *prepared.Response
 	robotsTxt    *prepared.Response
+	llms         *prepared.Response // /llms.txt
 
 	// search is built on the first search: it is not needed to serve pages.
 	search func() *searchIndex
@@ -214,6 +215,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.sitemapIndex, s.sitemapCodes = s.sitemaps()
 	s.robotsTxt = s.robots()
+	s.llms = s.llmsTxt()
 	s.search = sync.OnceValue(func() *searchIndex { return newSearchIndex(s) })
 	s.handler = s.routes()
 	return s, nil
@@ -238,6 +240,7 @@ func (s *Server) Warm() {
 	s.sitemapIndex.Compress()
 	s.sitemapCodes.Compress()
 	s.robotsTxt.Compress()
+	s.llms.Compress()
 }
 
 // ServeHTTP implements http.Handler.
@@ -279,6 +282,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/sitemap.xml", s.handle(s.serveSitemap))
 	r.Get("/sitemap-{name}.xml", s.handle(s.serveSitemap))
 	r.Get("/robots.txt", func(w http.ResponseWriter, r *http.Request) { send(w, r, s.robotsTxt) })
+	r.Get("/llms.txt", func(w http.ResponseWriter, r *http.Request) { send(w, r, s.llms) })
 	r.Get("/static/*", s.serveStatic)
 	r.Get("/livez", func(w http.ResponseWriter, r *http.Request) { plain(w, http.StatusOK, "ok") })
 	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {

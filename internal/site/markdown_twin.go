@@ -118,14 +118,23 @@ func (d *mdDoc) endList()      { d.WriteString("\n") }
 
 func (d *mdDoc) bytes() []byte { return []byte(strings.TrimRight(d.String(), "\n") + "\n") }
 
-// head writes what follows a page's H1: the summary, and the notice when
-// the text is the English original.
-func (d *mdDoc) head(b Base, summary string, fallback bool) {
+// head writes what follows a page's H1: the summary, the notice when the
+// text is the English original, and what the page says of its
+// translation (machine or reviewed, outdated), linking to the English
+// original's twin.
+func (s *Server) head(d *mdDoc, b Base, summary string, fallback bool, note *translationNote) {
 	if summary != "" {
 		d.line("> " + mdText(summary))
 	}
 	if fallback {
 		d.line("*" + mdText(b.T(msgFallbackNotice)) + "*")
+	}
+	if note != nil {
+		text := note.Text
+		if note.Outdated != "" {
+			text += " " + note.Outdated
+		}
+		d.line("*" + mdText(text) + "* " + mdLink(note.Link, s.twinHref(note.URL)))
 	}
 }
 
@@ -139,7 +148,7 @@ func (s *Server) codeTwin(v codeView) []byte {
 		badges += " · " + mdText(v.ProviderOnly)
 	}
 	d.line(badges)
-	d.head(b, t.Summary, t.Fallback)
+	s.head(d, b, t.Summary, t.Fallback, v.Translation)
 	if v.Deprecated != nil {
 		d.line(mdText(b.T(msgStatusDeprecated)) + " " + mdLink(v.Deprecated.ID+" "+v.Deprecated.Title, s.twinHref(v.Deprecated.URL)))
 	}
@@ -278,7 +287,7 @@ func (s *Server) compareTwin(l locale.Lang, p pair) (*prepared.Response, error) 
 		v := s.comboView(l, p)
 		b, rows, a, bt = v.Base, v.Rows, v.A, v.B
 		d = s.newDoc(b, v.H1)
-		d.head(b, v.Summary, false)
+		s.head(d, b, v.Summary, false, v.Translation)
 		d.heading(2, "differences", b.T(headingMsg("differences")))
 		compareTable(d, rows, a, bt)
 		for _, n := range v.Notes {
@@ -290,7 +299,7 @@ func (s *Server) compareTwin(l locale.Lang, p pair) (*prepared.Response, error) 
 		v := s.compareView(l, p)
 		b, rows, a, bt = v.Base, v.Rows, v.A, v.B
 		d = s.newDoc(b, v.H1)
-		d.head(b, v.Summary, false)
+		s.head(d, b, v.Summary, false, v.Translation)
 		d.heading(2, "differences", b.T(headingMsg("differences")))
 		compareTable(d, rows, a, bt)
 		if v.Differences != nil {
@@ -335,7 +344,7 @@ func compareTable(d *mdDoc, rows []compareRow, a, b codeText) {
 // list, each code linking to its twin.
 func (s *Server) indexTwin(v homeView) []byte {
 	d := s.newDoc(v.Base, v.T(msgIndexTitle))
-	d.head(v.Base, v.Description, false)
+	s.head(d, v.Base, v.Description, false, nil)
 	for _, groups := range [][]codeGroup{v.Groups, v.Enhanced, v.Providers} {
 		for _, g := range groups {
 			d.line("## " + mdText(g.Name))
@@ -379,7 +388,7 @@ func (s *Server) responseTwin(v responseView) []byte {
 		badges = append(badges, mdLink(c.ID, s.twinHref(c.URL)))
 	}
 	d.line(strings.Join(badges, " · "))
-	d.head(b, v.Summary, v.Fallback)
+	s.head(d, b, v.Summary, v.Fallback, v.Translation)
 	d.heading(2, "lines", b.T(headingMsg("lines")))
 	d.line(mdText(v.Placeholders))
 	for _, ln := range v.Lines {

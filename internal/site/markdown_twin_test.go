@@ -30,6 +30,8 @@ func TestMarkdownTwins(t *testing.T) {
 			"- **標準の応答テキスト**: `421 <domain> Service not available, closing transmission channel`",
 			"```text\n421 4.7.0 mx.example.com Error: too many connections from 192.0.2.25\n```",
 			"(" + base + "/codes/450.md?lang=ja)",
+			// What the page says of its translation, linking the original.
+			"[英語の原文を読む](" + base + "/codes/421.md?lang=en)",
 		}},
 		{"basic code, en", "/codes/421.md?lang=en", []string{
 			"# SMTP 421 Service Not Available\n",
@@ -105,15 +107,17 @@ func TestMarkdownTwins(t *testing.T) {
 				}
 			}
 			// Plain markdown: no attribute syntax, no HTML from the renderer,
-			// and every link absolute in the page's language.
-			lang := tt.path[strings.Index(tt.path, "lang=")+5:]
+			// and every link absolute in the page's language (but the one
+			// to a translation's English original).
+			path, lang, _ := strings.Cut(tt.path, "?lang=")
+			original := "https://smtp.example" + path + "?lang=en"
 			for _, bad := range []string{"{#", "<p>", "<code>", "](/"} {
 				if strings.Contains(res.body, bad) {
 					t.Errorf("GET %s has %q", tt.path, bad)
 				}
 			}
 			for _, m := range regexp.MustCompile(`\]\((https://smtp\.example[^)]*)\)`).FindAllStringSubmatch(res.body, -1) {
-				if !strings.Contains(m[1], "?lang="+lang) {
+				if !strings.Contains(m[1], "?lang="+lang) && m[1] != original {
 					t.Errorf("GET %s: link %s does not keep the language", tt.path, m[1])
 				}
 			}
@@ -219,5 +223,52 @@ func TestMarkdownAlternateLink(t *testing.T) {
 		if res := do(t, h, "GET", page, nil); strings.Contains(res.body, `type="text/markdown"`) {
 			t.Errorf("GET %s advertises a markdown twin", page)
 		}
+	}
+}
+
+// Every twin of the page table, in every language, renders as plain
+// markdown: an H1 first, its page's URL next, links that keep the
+// language, nothing a template or format verb left behind.
+func TestEveryTwin(t *testing.T) {
+	t.Parallel()
+	s, err := sharedServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := regexp.MustCompile(`\]\((https://smtp\.example[^)]*)\)`)
+	n := 0
+	for key, p := range s.pages {
+		if !strings.HasSuffix(key.path, ".md") {
+			continue
+		}
+		n++
+		resp, err := p.render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _, err := resp.Variant("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := string(body)
+		page := strings.TrimSuffix(key.path, ".md")
+		if !strings.HasPrefix(md, "# ") || !strings.Contains(md, "\n\n<https://smtp.example"+page+"?lang="+key.lang+">\n") {
+			t.Errorf("%s in %s does not start with its H1 and page URL:\n%.200s", key.path, key.lang, md)
+		}
+		for _, bad := range []string{"<no value>", "%!", "[](", "{#", "\n\n\n\n"} {
+			if strings.Contains(md, bad) {
+				t.Errorf("%s in %s has %q", key.path, key.lang, bad)
+			}
+		}
+		// The one exception: a translation links to the English original.
+		original := "https://smtp.example" + key.path + "?lang=en"
+		for _, m := range link.FindAllStringSubmatch(md, -1) {
+			if !strings.Contains(m[1], "?lang="+key.lang) && m[1] != original {
+				t.Errorf("%s in %s: link %s does not keep the language", key.path, key.lang, m[1])
+			}
+		}
+	}
+	if want := 2 * len(s.store.Codes()); n < want {
+		t.Errorf("%d twins in the page table, want at least %d", n, want)
 	}
 }

@@ -167,9 +167,14 @@ func firstLine(n ast.Node, src []byte) string {
 func AfterBlocks(src string, after func(i int) string) string {
 	var out strings.Builder
 	fence, i := "", 0
+	inserted := false // a paragraph was just inserted: it needs a blank line after it
 	for _, line := range strings.SplitAfter(src, "\n") {
-		out.WriteString(line)
 		trimmed := strings.TrimRight(line, "\r\n")
+		if inserted && strings.TrimSpace(trimmed) != "" {
+			out.WriteString("\n")
+		}
+		inserted = false
+		out.WriteString(line)
 		switch {
 		case fence == "":
 			fence = fenceOf(trimmed)
@@ -179,7 +184,8 @@ func AfterBlocks(src string, after func(i int) string) string {
 				if !strings.HasSuffix(line, "\n") {
 					out.WriteString("\n")
 				}
-				out.WriteString("\n" + p + "\n\n")
+				out.WriteString("\n" + p + "\n")
+				inserted = true
 			}
 			i++
 		}

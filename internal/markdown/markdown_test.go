@@ -29,16 +29,17 @@ func TestSections(t *testing.T) {
 }
 
 // AfterBlocks puts a paragraph after each top-level fenced block, and
-// none where the callback gives none.
+// none where the callback gives none; text right after a block stays a
+// paragraph of its own.
 func TestAfterBlocks(t *testing.T) {
-	src := "Two replies:\n\n```text\n421 Try later\n~~~\n```\n\nand\n\n~~~\n550 No\n~~~"
+	src := "Two replies:\n\n```text\n421 Try later\n~~~\n```\n\nand\n\n~~~\n550 No\n~~~\n```\n221 Bye\n```\nthen"
 	got := AfterBlocks(src, func(i int) string {
 		if i == 1 {
 			return ""
 		}
 		return fmt.Sprintf("Block %d.", i)
 	})
-	want := "Two replies:\n\n```text\n421 Try later\n~~~\n```\n\nBlock 0.\n\n\nand\n\n~~~\n550 No\n~~~"
+	want := "Two replies:\n\n```text\n421 Try later\n~~~\n```\n\nBlock 0.\n\nand\n\n~~~\n550 No\n~~~\n```\n221 Bye\n```\n\nBlock 2.\n\nthen"
 	if got != want {
 		t.Errorf("AfterBlocks = %q, want %q", got, want)
 	}

@@ -7,6 +7,10 @@
 // instance configured once: CommonMark plus tables, no raw HTML (content is
 // trusted, but escaping it anyway keeps the rendered output safe to embed).
 //
+// Each section also keeps its markdown source, for the pages' markdown
+// twins, and AfterBlocks inserts text after a source's code blocks as the
+// HTML pages insert captions.
+//
 // This is the one place where HTML is asserted to be safe: a Section's HTML
 // is a template.HTML that templates and the JSON API use as it is, and
 // Paragraph makes the same kind of value from plain text. Nothing else in
@@ -33,6 +37,10 @@ type Section struct {
 	ID   string
 	HTML template.HTML // rendered HTML, safe to embed
 	Text string        // plain text of the section, whitespace folded (for search and summaries)
+	// Source is the section's markdown as written, without its marker line
+	// and the blank lines around it: the markdown twins of pages emit it
+	// rather than convert the HTML back.
+	Source string
 	// Code holds the contents of the section's fenced code blocks, in order.
 	// Example replies live there, and they must be identical in every language.
 	Code []string
@@ -113,6 +121,7 @@ func (r *Renderer) Sections(body []byte) ([]Section, error) {
 			return nil, fmt.Errorf("section %q (line %d) is empty", p.id, p.line)
 		}
 		s.ID = p.id
+		s.Source = strings.Trim(string(p.src), "\r\n")
 		sections = append(sections, s)
 	}
 	return sections, nil
@@ -150,6 +159,38 @@ func firstLine(n ast.Node, src []byte) string {
 		return strings.TrimSpace(string(seg.Value(src)))
 	}
 	return ""
+}
+
+// AfterBlocks returns markdown source with, after its i-th top-level
+// fenced code block, the paragraph after(i) gives (none for ""): a page's
+// markdown twin says there what the HTML says after the block.
+func AfterBlocks(src string, after func(i int) string) string {
+	var out strings.Builder
+	fence, i := "", 0
+	inserted := false // a paragraph was just inserted: it needs a blank line after it
+	for _, line := range strings.SplitAfter(src, "\n") {
+		trimmed := strings.TrimRight(line, "\r\n")
+		if inserted && strings.TrimSpace(trimmed) != "" {
+			out.WriteString("\n")
+		}
+		inserted = false
+		out.WriteString(line)
+		switch {
+		case fence == "":
+			fence = fenceOf(trimmed)
+		case closesFence(trimmed, fence):
+			fence = ""
+			if p := after(i); p != "" {
+				if !strings.HasSuffix(line, "\n") {
+					out.WriteString("\n")
+				}
+				out.WriteString("\n" + p + "\n")
+				inserted = true
+			}
+			i++
+		}
+	}
+	return strings.TrimRight(out.String(), "\n")
 }
 
 // closesFence reports whether line closes a block opened by fence: the same

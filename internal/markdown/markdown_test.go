@@ -21,6 +21,28 @@ func TestSections(t *testing.T) {
 	if len(secs[1].Code) != 1 || secs[1].Code[0] != "::: not a marker inside a fence\n421 4.7.0 Try later\n" {
 		t.Errorf("examples code = %q", secs[1].Code)
 	}
+	// The source is kept as written, without the marker and the blank
+	// lines around it.
+	if secs[0].Source != "Some *text* and `code`." || secs[1].Source != "A reply:\n\n```text\n::: not a marker inside a fence\n421 4.7.0 Try later\n```" {
+		t.Errorf("sources = %q, %q", secs[0].Source, secs[1].Source)
+	}
+}
+
+// AfterBlocks puts a paragraph after each top-level fenced block, and
+// none where the callback gives none; text right after a block stays a
+// paragraph of its own.
+func TestAfterBlocks(t *testing.T) {
+	src := "Two replies:\n\n```text\n421 Try later\n~~~\n```\n\nand\n\n~~~\n550 No\n~~~\n```\n221 Bye\n```\nthen"
+	got := AfterBlocks(src, func(i int) string {
+		if i == 1 {
+			return ""
+		}
+		return fmt.Sprintf("Block %d.", i)
+	})
+	want := "Two replies:\n\n```text\n421 Try later\n~~~\n```\n\nBlock 0.\n\nand\n\n~~~\n550 No\n~~~\n```\n221 Bye\n```\n\nBlock 2.\n\nthen"
+	if got != want {
+		t.Errorf("AfterBlocks = %q, want %q", got, want)
+	}
 }
 
 func TestSectionErrors(t *testing.T) {

@@ -40,6 +40,9 @@ type Base struct {
 	Icon         string
 	Crumbs       []crumb // breadcrumb trail after "All codes"; empty on the home page
 	NoIndex      bool    // search results and error pages stay out of search engines
+	// Twin is the absolute URL of the page's markdown twin in its
+	// language (markdown_twin.go), "" for a page that has none.
+	Twin string
 	// UI holds the language's plain UI strings by message id, for the
 	// templates: a map index costs less than a method call per string.
 	UI map[string]string
@@ -102,6 +105,9 @@ func (s *Server) base(l locale.Lang, path string) Base {
 		Canonical: s.cfg.BaseURL + path + "?lang=" + l.Code,
 	}
 	b.OGLocale = b.T(msgOGLocale)
+	if hasTwin(path) {
+		b.Twin = s.cfg.BaseURL + twinPath(path) + "?lang=" + l.Code
+	}
 	for _, o := range s.locales.Langs() {
 		if o.Code != l.Code {
 			b.OGAlternates = append(b.OGAlternates, s.locales.Translator(o).T(msgOGLocale))

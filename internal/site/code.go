@@ -16,36 +16,48 @@ import (
 // Every code page of every language is rendered at start-up (prepareCode);
 // a request only picks the prepared response.
 
-// serveCode serves /codes/421, /codes/5.7.26 and their .json forms. A
-// code spelled with leading zeros redirects to its canonical page.
+// serveCode serves /codes/421, /codes/5.7.26 and their .json and .md
+// forms. A code spelled with leading zeros redirects to its canonical page.
 func (s *Server) serveCode(w http.ResponseWriter, r *http.Request) error {
-	raw, asJSON := strings.CutSuffix(chi.URLParam(r, "code"), ".json")
+	raw, suffix := cutFormat(chi.URLParam(r, "code"))
 	c, exact, ok := s.store.Lookup(raw)
 	if !ok {
-		if asJSON {
-			return errJSONNotFound
-		}
-		return errNotFound
+		return notFoundAs(suffix)
 	}
 	if !exact {
-		s.canonicalRedirect(w, r, codeURL(c.ID)+jsonSuffix(asJSON))
+		s.canonicalRedirect(w, r, codeURL(c.ID)+suffix)
 		return nil
 	}
-	path := codeURL(c.ID) + jsonSuffix(asJSON)
-	if asJSON {
+	if suffix != "" {
 		setCORS(w)
 	}
-	return s.servePage(w, r, path)
+	return s.servePage(w, r, codeURL(c.ID)+suffix)
 }
 
 // codeURL is the path of a code page.
 func codeURL(id string) string { return "/codes/" + id }
 
-func jsonSuffix(asJSON bool) string {
-	if asJSON {
-		return ".json"
+// cutFormat splits the last segment of a page path into its name and the
+// suffix of the form asked for: ".json", ".md" (the markdown twin) or ""
+// (the HTML page).
+func cutFormat(raw string) (name, suffix string) {
+	for _, suffix := range []string{".json", ".md"} {
+		if name, ok := strings.CutSuffix(raw, suffix); ok {
+			return name, suffix
+		}
 	}
-	return ""
+	return raw, ""
+}
+
+// notFoundAs is the 404 of a form: the API's JSON error for .json, the
+// localized HTML page for the others. A twin's 404 is the HTML page, as a
+// static host answers it (deploy/nginx.conf): a reader or tool that
+// follows a broken link gets the page that says so in its language.
+func notFoundAs(suffix string) error {
+	if suffix == ".json" {
+		return errJSONNotFound
+	}
+	return errNotFound
 }
 
 type codeView struct {
@@ -229,7 +241,8 @@ type section struct {
 	H        heading // the heading with its permalink
 	HTML     template.HTML
 	Text     string
-	Fallback bool // shown in the source language because the translation lacks it
+	Source   string // the markdown the section was written in ("" for generated text)
+	Fallback bool   // shown in the source language because the translation lacks it
 	// Parts is the HTML cut at its code blocks, each block with what the
 	// page says of its source (examples).
 	Parts []partView
@@ -257,7 +270,7 @@ func contentSections(b Base, p *content.Page, fallback bool) []section {
 	var out []section
 	for _, sec := range p.Sections {
 		h := b.T(headingMsg(sec.ID))
-		sv := section{ID: sec.ID, Heading: h, H: b.H(sec.ID, h), HTML: sec.HTML, Text: sec.Text, Fallback: fallback}
+		sv := section{ID: sec.ID, Heading: h, H: b.H(sec.ID, h), HTML: sec.HTML, Text: sec.Text, Source: sec.Source, Fallback: fallback}
 		for _, part := range sec.Parts {
 			sv.Parts = append(sv.Parts, partView{HTML: part.HTML})
 		}

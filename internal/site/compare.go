@@ -68,34 +68,34 @@ func compareURL(a, b *content.Code) string {
 	return pair{a: a, b: b}.path()
 }
 
-// serveCompare serves /compare/421-vs-556 and its .json form. Other
-// spellings and orders redirect to the canonical URL; only canonical
-// pages enter the cache.
+// serveCompare serves /compare/421-vs-556 and its .json and .md forms.
+// Other spellings and orders redirect to the canonical URL; only
+// canonical pages enter the cache.
 func (s *Server) serveCompare(w http.ResponseWriter, r *http.Request) error {
-	raw, asJSON := strings.CutSuffix(chi.URLParam(r, "pair"), ".json")
+	raw, suffix := cutFormat(chi.URLParam(r, "pair"))
 	p, ok := s.parsePair(raw)
 	if !ok {
-		if asJSON {
-			return errJSONNotFound
-		}
-		return errNotFound
+		return notFoundAs(suffix)
 	}
 	if !p.exact || p.a == p.b {
-		s.canonicalRedirect(w, r, p.path()+jsonSuffix(asJSON))
+		s.canonicalRedirect(w, r, p.path()+suffix)
 		return nil
 	}
-	path := p.path() + jsonSuffix(asJSON)
+	path := p.path() + suffix
 	l := state(r).lang
 	resp, err := s.compares.Get(path+"?lang="+l.Code, func() (*prepared.Response, error) {
-		if asJSON {
+		switch suffix {
+		case ".json":
 			return s.compareJSON(l, p)
+		case ".md":
+			return s.compareTwin(l, p)
 		}
 		return s.renderCompare(l, p)
 	})
 	if err != nil {
 		return err
 	}
-	if asJSON {
+	if suffix != "" {
 		setCORS(w)
 	}
 	s.sendPage(w, r, path, resp)

@@ -27,8 +27,9 @@ import (
 //	<lang>/index.html, <lang>/codes.html, <lang>/codes.json
 //	<lang>/codes/421.html, <lang>/codes/421.json
 //	<lang>/compare/421-vs-556.html, <lang>/compare/421-vs-556.json
+//	… and the markdown twin of each page: <lang>/codes/421.md, <lang>/codes.md
 //	<lang>/400.html, 404.html, 405.html, 500.html, 503.html
-//	static/…, robots.txt, sitemap.xml, sitemap-*.xml
+//	static/…, robots.txt, llms.txt, sitemap.xml, sitemap-*.xml
 //	redirects.map   canonical redirects, as an nginx map
 //	etags.map       the server's ETag of every file, as an nginx map
 //
@@ -45,7 +46,7 @@ type ExportOptions struct {
 
 // ExportStats reports what Export wrote.
 type ExportStats struct {
-	Pages    int // HTML and JSON documents, counted once per language
+	Pages    int // HTML, JSON and markdown documents, counted once per language
 	Files    int // including compressed siblings, maps and assets
 	Bytes    int64
 	Duration time.Duration
@@ -127,6 +128,7 @@ func (s *Server) exportJobs() iter.Seq[exportJob] {
 		}
 		for _, j := range []exportJob{
 			{name: "robots.txt", build: ready(s.robotsTxt)},
+			{name: "llms.txt", build: ready(s.llms)},
 			{name: "sitemap.xml", build: ready(s.sitemapIndex)},
 			{name: "sitemap-codes.xml", build: ready(s.sitemapCodes)},
 		} {
@@ -163,6 +165,9 @@ func (s *Server) exportJobs() iter.Seq[exportJob] {
 					if !yield(exportJob{name: l.Code + path + ".json", page: true, build: func() (*prepared.Response, error) { return s.compareJSON(l, p) }}) {
 						return
 					}
+					if !yield(exportJob{name: l.Code + twinPath(path), page: true, build: func() (*prepared.Response, error) { return s.compareTwin(l, p) }}) {
+						return
+					}
 				}
 			}
 		}
@@ -175,7 +180,7 @@ func exportPath(path string) string {
 	switch {
 	case path == "/":
 		return "/index.html"
-	case strings.HasSuffix(path, ".json"):
+	case strings.HasSuffix(path, ".json"), strings.HasSuffix(path, ".md"):
 		return path
 	}
 	return path + ".html"

@@ -42,7 +42,7 @@ func TestExportMatchesServer(t *testing.T) {
 	}
 	etags := readMap(t, filepath.Join(dir, "etags.map"))
 
-	var files, pages, codes, compares, sitemaps int
+	var files, pages, codes, compares, sitemaps, twins int
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -56,8 +56,11 @@ func TestExportMatchesServer(t *testing.T) {
 		if target == "" {
 			return nil // 400, 500 and 503 pages: no URL reliably produces them
 		}
-		if status == http.StatusOK && (strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".json")) && !strings.HasPrefix(name, "/static/") {
+		if status == http.StatusOK && (strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".md")) && !strings.HasPrefix(name, "/static/") {
 			pages++
+		}
+		if strings.HasSuffix(name, ".md") {
+			twins++
 		}
 		switch {
 		case strings.Contains(name, "/compare/"):
@@ -105,8 +108,8 @@ func TestExportMatchesServer(t *testing.T) {
 	if files != stats.Files || pages != stats.Pages {
 		t.Errorf("export reported %d files and %d pages; the directory has %d and %d", stats.Files, stats.Pages, files, pages)
 	}
-	if compares == 0 || codes == 0 || sitemaps == 0 {
-		t.Errorf("the sample has %d code pages, %d comparisons and %d compare sitemaps", codes, compares, sitemaps)
+	if compares == 0 || codes == 0 || sitemaps == 0 || twins == 0 {
+		t.Errorf("the sample has %d code pages, %d comparisons, %d compare sitemaps and %d markdown twins", codes, compares, sitemaps, twins)
 	}
 	// Every exported file but the two maps comes with .gz and .br siblings
 	// and has one line in etags.map.

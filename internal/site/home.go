@@ -36,6 +36,8 @@ type codeGroup struct {
 
 func (s *Server) homeView(l locale.Lang) homeView {
 	b := s.base(l, "/")
+	// The home page lists what the index lists: its twin is the index's.
+	b.Twin = s.cfg.BaseURL + twinPath("/codes") + "?lang=" + l.Code
 	b.Title = b.T(msgHomeTitle) + " | " + b.T(msgSiteName)
 	b.Description = b.T(msgSiteTagline)
 	b.JSONLD = s.jsonLD(b, "WebSite", nil)

@@ -109,6 +109,36 @@ const (
 	msgTranslationOriginal     = "translation_original"
 	msgTranslationsTitle       = "translations_title"
 	msgTranslationsIntro       = "translations_intro"
+	// The markdown twins (markdown_twin.go) say what the templates say.
+	msgFallbackNotice       = "fallback_notice"
+	msgStatusDeprecated     = "status_deprecated"
+	msgLabelRegistryName    = "label_registry_name"
+	msgLabelStandardText    = "label_standard_text"
+	msgLabelClass           = "label_class"
+	msgLabelCategory        = "label_category"
+	msgLabelSubject         = "label_subject"
+	msgLabelNext            = "label_next"
+	msgLabelDefinedIn       = "label_defined_in"
+	msgLabelContext         = "label_context"
+	msgProviderSource       = "provider_source"
+	msgSeenWithNone         = "seen_with_none"
+	msgRelatedCompare       = "related_compare"
+	msgClaimChecked         = "claim_checked"
+	msgExampleResponse      = "example_response"
+	msgExampleSource        = "example_source"
+	msgExampleIllustrative  = "example_illustrative"
+	msgCompareWhichIntro    = "compare_which_intro"
+	msgCompareSeePage       = "compare_see_page"
+	msgProviderWebsite      = "provider_website"
+	msgLineToken            = "line_token"
+	msgLinePhase            = "line_phase"
+	msgLineSeen             = "line_seen"
+	msgLineSource           = "line_source"
+	msgLineRetrieved        = "line_retrieved"
+	msgRegistryRow          = "registry_row"
+	msgRegistryUnregistered = "registry_unregistered"
+	msgRegistryDiffers      = "registry_differs"
+	msgRegistrySame         = "registry_same"
 )
 
 // goMessages are the constants above.
@@ -130,6 +160,7 @@ var goMessages = []string{
 	msgRetryTemporary, msgRetryPermanent, msgRetryMixed, msgRetryNone, msgLicenseUnknown,
 	msgTranslationMachine, msgTranslationReviewed, msgTranslationOutdated, msgTranslationOriginal,
 	msgTranslationsTitle, msgTranslationsIntro,
+	msgFallbackNotice, msgStatusDeprecated, msgLabelRegistryName, msgLabelStandardText, msgLabelClass, msgLabelCategory, msgLabelSubject, msgLabelNext, msgLabelDefinedIn, msgLabelContext, msgProviderSource, msgSeenWithNone, msgRelatedCompare, msgClaimChecked, msgExampleResponse, msgExampleSource, msgExampleIllustrative, msgCompareWhichIntro, msgCompareSeePage, msgProviderWebsite, msgLineToken, msgLinePhase, msgLineSeen, msgLineSource, msgLineRetrieved, msgRegistryRow, msgRegistryUnregistered, msgRegistryDiffers, msgRegistrySame,
 }
 
 // Families of ids built from domain values.

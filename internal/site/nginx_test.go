@@ -77,6 +77,14 @@ func TestNginxServesExportLikeServer(t *testing.T) {
 		{"/codes?lang=en", nil},
 		{"/codes.json?lang=en", http.Header{"Accept-Encoding": {"gzip"}}},
 		{"/robots.txt", nil},
+		// Markdown twins and llms.txt.
+		{"/codes/421.md?lang=ja", http.Header{"Accept-Encoding": {"gzip"}}},
+		{"/codes/5.7.26.md", http.Header{"Accept-Language": {"ja"}}},
+		{pair("421", "556") + ".md?lang=en", http.Header{"Accept-Encoding": {"br"}}},
+		{"/codes.md?lang=ja", nil},
+		{"/providers/gmail.md?lang=en", nil},
+		{"/codes/999.md?lang=ja", nil},
+		{"/llms.txt", http.Header{"Accept-Encoding": {"gzip"}}},
 		{"/sitemap.xml", http.Header{"Accept-Encoding": {"gzip"}}},
 		{css, http.Header{"Accept-Encoding": {"br"}}},
 		// Canonical redirects keep the query.

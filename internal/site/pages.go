@@ -126,6 +126,7 @@ func (s *Server) buildPages() error {
 			return marshalJSON(all)
 		})
 		s.addProviderPages(l)
+		s.addTwins(l)
 		s.addPage(translationsURL(), l, htmlType, func() ([]byte, error) {
 			return s.templates.execute("translations", s.translationsView(l))
 		})

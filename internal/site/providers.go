@@ -41,7 +41,7 @@ func (s *Server) serveProvidersJSON(w http.ResponseWriter, r *http.Request) erro
 }
 
 // serveProviderPath serves /providers/{provider} and
-// /providers/{provider}/{id}, with their .json forms.
+// /providers/{provider}/{id}, with their .md forms and a family's .json.
 func (s *Server) serveProviderPath(w http.ResponseWriter, r *http.Request) error {
 	rawProvider := chi.URLParam(r, "provider")
 	rawID := chi.URLParam(r, "id")
@@ -49,16 +49,13 @@ func (s *Server) serveProviderPath(w http.ResponseWriter, r *http.Request) error
 	if rawID != "" {
 		last = rawID
 	}
-	name, asJSON := strings.CutSuffix(last, ".json")
+	name, suffix := cutFormat(last)
 	if rawID == "" {
 		rawProvider = name
 	} else {
 		rawID = name
 	}
-	notFound := errNotFound
-	if asJSON {
-		notFound = errJSONNotFound
-	}
+	notFound := notFoundAs(suffix)
 	p, ok := s.store.Facts.Providers.Get(strings.ToLower(rawProvider))
 	if !ok || len(s.store.ProviderResponses(p.ID)) == 0 {
 		return notFound
@@ -66,7 +63,7 @@ func (s *Server) serveProviderPath(w http.ResponseWriter, r *http.Request) error
 	var path string
 	if rawID == "" {
 		path = providerURL(p.ID)
-		if asJSON {
+		if suffix == ".json" {
 			return notFound // the list of a provider's lines is in /providers.json
 		}
 	} else {
@@ -76,17 +73,17 @@ func (s *Server) serveProviderPath(w http.ResponseWriter, r *http.Request) error
 		}
 		path = responseURL(resp)
 		if renamed || rawID != resp.ID || rawProvider != p.ID {
-			s.canonicalRedirect(w, r, path+jsonSuffix(asJSON))
+			s.canonicalRedirect(w, r, path+suffix)
 			return nil
 		}
 	}
 	if rawProvider != p.ID {
-		s.canonicalRedirect(w, r, path+jsonSuffix(asJSON))
+		s.canonicalRedirect(w, r, path+suffix)
 		return nil
 	}
-	if asJSON {
+	if suffix != "" {
 		setCORS(w)
-		path += ".json"
+		path += suffix
 	}
 	return s.servePage(w, r, path)
 }

@@ -5,9 +5,10 @@
 //
 // A page is the same bytes for everyone who reads it in one language (every
 // internal link carries ?lang), so New renders every page that can be
-// rendered in advance, in every language, on all cores: each code page and
-// its JSON, the home page, the index, /codes.json and the error pages, and
-// each code's text for compare pages (its "side"). They become
+// rendered in advance, in every language, on all cores: each code page,
+// its JSON and its markdown twin, the home page, the index, /codes.json
+// and the error pages, and each code's text for compare pages (its
+// "side"). They become
 // prepared.Responses: body, gzip and brotli variants (made in the
 // background by Compress), ETags, shared header values. Compare pages
 // (16,471 pairs per language) are composed on first request from the two
@@ -29,8 +30,10 @@
 // (compare and combined pages), providers.go (the provider-response
 // catalogue), search.go (and /go), decode.go, api.go
 // (the JSON documents), seo.go (sitemaps, robots.txt, JSON-LD), errors.go
-// (error pages, unknown paths). base.go holds what every page shares: the
-// base view, the language links, the template set and the request state.
+// (error pages, unknown paths), markdown_twin.go (each page's
+// text/markdown twin, /codes/421.md), llms.go (/llms.txt). base.go holds
+// what every page shares: the base view, the language links, the
+// template set and the request state.
 // messages.go names every UI message the code uses and checks them all at
 // start-up. middleware.go is the hardening every request passes through;
 // export.go writes the whole site as files.
@@ -157,6 +160,7 @@ type Server struct {
 	sitemapIndex *prepared.Response
 	sitemapCodes *prepared.Response
 	robotsTxt    *prepared.Response
+	llms         *prepared.Response // /llms.txt
 
 	// search is built on the first search: it is not needed to serve pages.
 	search func() *searchIndex
@@ -217,6 +221,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.sitemapIndex, s.sitemapCodes = s.sitemaps()
 	s.robotsTxt = s.robots()
+	s.llms = s.llmsTxt()
 	s.search = sync.OnceValue(func() *searchIndex { return newSearchIndex(s) })
 	s.handler = s.routes()
 	return s, nil
@@ -241,6 +246,7 @@ func (s *Server) Warm() {
 	s.sitemapIndex.Compress()
 	s.sitemapCodes.Compress()
 	s.robotsTxt.Compress()
+	s.llms.Compress()
 }
 
 // ServeHTTP implements http.Handler.
@@ -260,6 +266,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/", s.handle(s.serveHome))
 	r.Get("/codes", s.handle(s.serveIndex))
 	r.Get("/codes.json", s.handle(s.serveAllJSON))
+	r.Get("/codes.md", s.handle(s.serveIndexTwin))
 	r.Get("/codes/{code}", s.handle(s.serveCode))
 	r.Get("/translations", s.handle(func(w http.ResponseWriter, r *http.Request) error { return s.servePage(w, r, translationsURL()) }))
 	r.Get("/translations.json", s.handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -281,6 +288,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/sitemap.xml", s.handle(s.serveSitemap))
 	r.Get("/sitemap-{name}.xml", s.handle(s.serveSitemap))
 	r.Get("/robots.txt", func(w http.ResponseWriter, r *http.Request) { send(w, r, s.robotsTxt) })
+	r.Get("/llms.txt", func(w http.ResponseWriter, r *http.Request) { send(w, r, s.llms) })
 	r.Get("/static/*", s.serveStatic)
 	r.Get("/livez", func(w http.ResponseWriter, r *http.Request) { plain(w, http.StatusOK, "ok") })
 	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {

@@ -274,6 +274,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/compare/{pair}", s.handle(s.serveCompare))
 	r.Get("/go", s.handle(s.serveGo))
 	r.Get("/search", s.handle(s.serveSearch))
+	r.Get("/search.json", s.handle(s.serveSearchJSON))
 	r.Get("/decode", s.handle(s.serveDecode))
 	r.Post("/decode", s.handle(s.serveDecode))
 	r.Post("/api/decode", s.handle(s.serveDecodeAPI))

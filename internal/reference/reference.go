@@ -44,6 +44,10 @@ import (
 // response the reference has no page for.
 var ErrNotFound = errors.New("not found")
 
+// ErrNotCode is wrapped by the error for an argument that is not shaped
+// like a reply code at all.
+var ErrNotCode = errors.New("not an SMTP reply code")
+
 // Client asks the site. It holds no state of its own; it is safe for
 // concurrent use as the handler is.
 type Client struct {
@@ -86,7 +90,7 @@ func CanonicalCode(v string) (string, error) {
 	raw := strings.TrimSpace(v)
 	code, ok := smtp.Canonical(raw)
 	if !ok || (!smtp.IsBasic(code) && !smtp.IsEnhanced(code)) {
-		return "", fmt.Errorf("%q is not an SMTP reply code: want a basic code such as 421 or an enhanced code such as 5.7.26", v)
+		return "", fmt.Errorf("%q is %w: want a basic code such as 421 or an enhanced code such as 5.7.26", v, ErrNotCode)
 	}
 	return code, nil
 }

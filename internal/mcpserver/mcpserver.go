@@ -111,7 +111,7 @@ func (t tools) codeSources(ctx context.Context, lang string, codes ...string) (m
 		}
 		c, err := t.ref.Code(ctx, id, lang)
 		switch {
-		case errors.Is(err, reference.ErrNotFound):
+		case errors.Is(err, reference.ErrNotFound) || errors.Is(err, reference.ErrNotCode):
 			out[id] = []string{}
 			continue
 		case err != nil:
@@ -288,7 +288,7 @@ type searchAnswer struct {
 
 type searchHit struct {
 	reference.SearchResult
-	Sources []string `json:"sources" jsonschema:"for a code page, the documents that define the code"`
+	Sources []string `json:"sources" jsonschema:"the documents that define the code, or the codes of a provider family's first line"`
 }
 
 func (t tools) search(ctx context.Context, _ *mcp.CallToolRequest, in searchInput) (*mcp.CallToolResult, searchAnswer, error) {
@@ -299,13 +299,20 @@ func (t tools) search(ctx context.Context, _ *mcp.CallToolRequest, in searchInpu
 	out := searchAnswer{Lang: res.Lang, Query: res.Query, Truncated: res.Truncated, Results: []searchHit{}}
 	var b strings.Builder
 	for i, r := range res.Results {
+		// A code page's label is its code; a family's, the codes of its
+		// first line ("550 5.7.1"): cite what defines them.
 		hit := searchHit{SearchResult: r, Sources: []string{}}
-		if strings.Contains(r.URL, "/codes/") {
-			src, err := t.codeSources(ctx, in.Lang, r.Label)
-			if err != nil {
-				return nil, searchAnswer{}, err
+		codes := strings.Fields(r.Label)
+		src, err := t.codeSources(ctx, in.Lang, codes...)
+		if err != nil {
+			return nil, searchAnswer{}, err
+		}
+		for _, id := range codes {
+			for _, s := range src[id] {
+				if !slices.Contains(hit.Sources, s) {
+					hit.Sources = append(hit.Sources, s)
+				}
 			}
-			hit.Sources = src[r.Label]
 		}
 		out.Results = append(out.Results, hit)
 		fmt.Fprintf(&b, "%d. %s — %s (%s)\n", i+1, r.Label, r.Title, r.Hint)

@@ -239,6 +239,18 @@ func TestSearch(t *testing.T) {
 		t.Errorf("results %v lack 4.2.2", urls)
 	}
 	contains(t, "text", text, base+"/codes/4.2.2?lang=en", "RFC 3463")
+	// A provider family's result cites the codes of its first line.
+	text, _ = call(t, cs, "search", map[string]any{"query": "greylisting"}, &got)
+	var family *searchHit
+	for i, r := range got.Results {
+		if strings.Contains(r.URL, "/providers/") {
+			family = &got.Results[i]
+			break
+		}
+	}
+	if family == nil || len(family.Sources) == 0 || !strings.HasPrefix(family.Sources[0], "RFC 5321") {
+		t.Errorf("greylisting: family result %+v\n%s", family, text)
+	}
 
 	text, isErr = call(t, cs, "search", map[string]any{"query": "容量", "lang": "ja"}, &got)
 	if isErr || got.Lang != "ja" || len(got.Results) == 0 || !strings.HasSuffix(got.Results[0].URL, "?lang=ja") {
@@ -313,5 +325,42 @@ func TestLookupResponse(t *testing.T) {
 	text, isErr = call(t, cs, "lookup_response", map[string]any{"reply": "550 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137"}, &got)
 	if isErr || len(got.Responses) != 1 || got.Responses[0].Provider != "icloud" || got.Responses[0].MatchedLine == "" {
 		t.Errorf("reply: %v %s %+v", isErr, text, got.Responses)
+	}
+}
+
+// Every code and every catalogued family answers in every language with
+// structured content that passes the tool's output schema (the SDK
+// checks it; a mismatch would be a protocol error, not an answer).
+func TestEveryPage(t *testing.T) {
+	cs := connect(t)
+	for _, lang := range []string{"en", "ja"} {
+		var list listAnswer
+		if text, isErr := call(t, cs, "list_codes", map[string]any{"lang": lang}, &list); isErr || len(list.Codes) < 100 {
+			t.Fatalf("list_codes %s: %d codes, %s", lang, len(list.Codes), text)
+		}
+		for _, c := range list.Codes {
+			var got reference.Code
+			text, isErr := call(t, cs, "lookup_code", map[string]any{"code": c.Code, "lang": lang}, &got)
+			if isErr || got.Code != c.Code || got.URL != c.URL || len(got.Sources) == 0 {
+				t.Errorf("lookup_code %s %s: %s, sources %v", c.Code, lang, text, got.Sources)
+			}
+		}
+		srv, _ := sharedSite()
+		lines, err := reference.New(srv, srv.Locales()).Lines(context.Background(), lang)
+		if err != nil || len(lines) == 0 {
+			t.Fatalf("lines: %v", err)
+		}
+		seen := map[string]bool{}
+		for _, ln := range lines {
+			if seen[ln.Provider+"/"+ln.Family] {
+				continue
+			}
+			seen[ln.Provider+"/"+ln.Family] = true
+			var got responseAnswer
+			text, isErr := call(t, cs, "lookup_response", map[string]any{"provider": ln.Provider, "id": ln.Family, "lang": lang}, &got)
+			if isErr || len(got.Responses) != 1 || got.Responses[0].Lang != lang {
+				t.Errorf("lookup_response %s/%s %s: %s", ln.Provider, ln.Family, lang, text)
+			}
+		}
 	}
 }

@@ -4,11 +4,13 @@
 //	go run . -dev            serve content/, locales/, templates/ and static/ from disk
 //	go run . check           validate all content and print a coverage report
 //	go run . mcp             a Model Context Protocol server on stdin/stdout
-//	go run . explain 550 5.1.1   explain codes, or a bounce from stdin (explain -)
+//	go run . explain 421     explain codes, or a bounce read from stdin (explain -)
 //
 // main owns the embedded file tree, the flags and the http.Server; the site
 // itself is built by site.Open from that tree, the same way for serving,
-// for the check and export commands, and for the tests.
+// for the check, export, mcp and explain commands, and for the tests. The
+// mcp and explain commands ask the built site through internal/reference
+// rather than serving it.
 package main
 
 import (

@@ -27,7 +27,7 @@
 // One file per page type holds its handler, its view type and the code
 // that builds the view: home.go (/ and /codes), code.go, compare.go
 // (compare and combined pages), providers.go (the provider-response
-// catalogue), search.go (and /go), decode.go, api.go
+// catalogue), search.go (and /go and /search.json), decode.go, api.go
 // (the JSON documents), seo.go (sitemaps, robots.txt, JSON-LD), errors.go
 // (error pages, unknown paths). base.go holds what every page shares: the
 // base view, the language links, the template set and the request state.

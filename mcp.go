@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"syscall"
 
@@ -22,7 +23,10 @@ import (
 // same pages the server serves. Nothing is logged: stdout may be a
 // protocol stream.
 func openReference(root fs.FS, baseURL string) (*reference.Client, error) {
-	srv, err := site.Open(root, site.Config{BaseURL: baseURL, NoAccessLog: true})
+	// The work limits keep decodes and searches from starving page
+	// readers; here there are none, only the one client's calls, which
+	// an MCP client may make concurrently.
+	srv, err := site.Open(root, site.Config{BaseURL: baseURL, NoAccessLog: true, MaxWork: max(runtime.GOMAXPROCS(0), 4)})
 	if err != nil {
 		return nil, err
 	}

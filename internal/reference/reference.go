@@ -476,6 +476,9 @@ func (c *Client) do(ctx context.Context, method, path, lang string, q url.Values
 			target = loc
 		case res.StatusCode == http.StatusNotFound:
 			return fmt.Errorf("%s: %w", path, ErrNotFound)
+		case res.StatusCode == http.StatusServiceUnavailable:
+			// The site's work limits (decoder, search) were all taken.
+			return fmt.Errorf("%s: busy, retry in %s s", path, res.Header.Get("Retry-After"))
 		case res.StatusCode == http.StatusRequestEntityTooLarge:
 			return fmt.Errorf("the input is too large: the decoder reads %d KiB of text, or a whole message of %d MiB", decode.MaxInput>>10, decode.MaxMessage>>20)
 		default:

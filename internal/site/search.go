@@ -332,6 +332,15 @@ type apiSearchResult struct {
 func (s *Server) serveSearchJSON(w http.ResponseWriter, r *http.Request) error {
 	setCORS(w)
 	folded, truncated := normalizeQuery(r.URL.Query().Get("q"))
+	// The page's work limit: a flood of JSON searches must not starve
+	// the pages either.
+	if folded != "" {
+		release, ok := s.limits.search.acquire(r.Context())
+		if !ok {
+			return busy(w, true)
+		}
+		defer release()
+	}
 	v := s.searchView(state(r).lang, folded, truncated)
 	out := apiSearch{Lang: v.Lang.Code, Query: v.Query, Truncated: truncated, Results: []apiSearchResult{}}
 	for _, res := range v.Results {

@@ -3,10 +3,14 @@
 //	go run .                 serve the site on :8080 from the embedded files
 //	go run . -dev            serve content/, locales/, templates/ and static/ from disk
 //	go run . check           validate all content and print a coverage report
+//	go run . mcp             a Model Context Protocol server on stdin/stdout
+//	go run . explain 421     explain codes, or a bounce read from stdin (explain -)
 //
 // main owns the embedded file tree, the flags and the http.Server; the site
 // itself is built by site.Open from that tree, the same way for serving,
-// for the check and export commands, and for the tests.
+// for the check, export, mcp and explain commands, and for the tests. The
+// mcp and explain commands ask the built site through internal/reference
+// rather than serving it.
 package main
 
 import (
@@ -37,13 +41,23 @@ import (
 var files embed.FS
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		var code exitCode
+		if errors.As(err, &code) {
+			os.Exit(int(code)) // the command has said why
+		}
 		fmt.Fprintln(os.Stderr, "smtpcodes:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string, stdout, stderr io.Writer) error {
+// exitCode is an exit status a command chose, having already written
+// why to stderr.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("smtpcodes", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	addr := fl.String("addr", defaultAddr(), "listen address (default :8080, or :$PORT)")
@@ -66,15 +80,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return check(root, stdout)
 	case "export":
 		return export(root, fl.Args()[1:], *baseURL, stdout, stderr)
+	case "mcp":
+		return serveMCP(root, fl.Args()[1:], orDefaultBaseURL(*baseURL, *addr), stdin, stdout)
+	case "explain":
+		return explain(root, fl.Args()[1:], orDefaultBaseURL(*baseURL, *addr), stdin, stdout, stderr, isTerminal(stdout) && os.Getenv("NO_COLOR") == "")
 	default:
-		return fmt.Errorf("unknown command %q (want check, export DIR, or no command to serve)", fl.Arg(0))
+		return fmt.Errorf("unknown command %q (want check, export DIR, mcp, explain CODE..., or no command to serve)", fl.Arg(0))
 	}
-	if *baseURL == "" {
-		*baseURL = "http://" + *addr
-		if strings.HasPrefix(*addr, ":") {
-			*baseURL = "http://localhost" + *addr
-		}
-	}
+	*baseURL = orDefaultBaseURL(*baseURL, *addr)
 	logger, err := newLogger(*logFormat, stderr)
 	if err != nil {
 		return err
@@ -211,6 +224,20 @@ func export(root fs.FS, args []string, baseURL string, stdout, stderr io.Writer)
 	fmt.Fprintf(stdout, "exported %d pages (%d files, %.1f MB) to %s in %v: %.0f pages/s\n",
 		st.Pages, st.Files, float64(st.Bytes)/1e6, fl.Arg(0), st.Duration.Round(time.Millisecond), st.PagesPerSecond())
 	return nil
+}
+
+// orDefaultBaseURL is the base URL of absolute links: the one given, or
+// the server's own address (http://localhost:8080). The mcp and explain
+// commands cite pages with the same default as the server, so a link they
+// give works against `go run .` on the same machine.
+func orDefaultBaseURL(baseURL, addr string) string {
+	if baseURL != "" {
+		return baseURL
+	}
+	if strings.HasPrefix(addr, ":") {
+		return "http://localhost" + addr
+	}
+	return "http://" + addr
 }
 
 func defaultAddr() string {

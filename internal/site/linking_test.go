@@ -181,6 +181,53 @@ func TestSearch(t *testing.T) {
 	}
 }
 
+// /search.json gives the search page's results, in its order, with
+// absolute URLs, in the language asked for.
+func TestSearchJSON(t *testing.T) {
+	h := testHandler(t)
+	type result struct {
+		Label, Title, URL, Hint, Snippet string
+		Translated                       bool
+	}
+	var got struct {
+		Lang, Query string
+		Truncated   bool
+		Results     []result
+	}
+	tests := []struct {
+		target, lang, first, snippet string
+	}{
+		{"/search.json?q=421", "en", "https://smtp.example/codes/421?lang=en", ""},
+		{"/search.json?q=%E5%AE%B9%E9%87%8F&lang=jp", "ja", "", "容量"},
+		{"/search.json?q=mailbox+full", "en", "", "mailbox"},
+	}
+	for _, tt := range tests {
+		res := do(t, h, "GET", tt.target, nil)
+		if res.status != 200 || res.header.Get("Content-Type") != "application/json; charset=utf-8" {
+			t.Fatalf("%s: status %d, %s", tt.target, res.status, res.header.Get("Content-Type"))
+		}
+		if err := json.Unmarshal([]byte(res.body), &got); err != nil {
+			t.Fatalf("%s: %v", tt.target, err)
+		}
+		if got.Lang != tt.lang || len(got.Results) == 0 {
+			t.Fatalf("%s: lang %q, %d results", tt.target, got.Lang, len(got.Results))
+		}
+		if tt.first != "" && got.Results[0].URL != tt.first {
+			t.Errorf("%s: first result %s, want %s", tt.target, got.Results[0].URL, tt.first)
+		}
+		if tt.snippet != "" && !strings.Contains(strings.ToLower(got.Results[0].Snippet), tt.snippet) {
+			t.Errorf("%s: snippet %q lacks %q", tt.target, got.Results[0].Snippet, tt.snippet)
+		}
+		if !strings.HasSuffix(got.Results[0].URL, "?lang="+tt.lang) || got.Results[0].Title == "" {
+			t.Errorf("%s: first result %+v", tt.target, got.Results[0])
+		}
+	}
+	res := do(t, h, "GET", "/search.json?q=zzqqxx", nil)
+	if !strings.Contains(res.body, `"results":[]`) {
+		t.Errorf("no results: %s", res.body)
+	}
+}
+
 // Canonical and alternate links are absolute, per language and reciprocal,
 // in every language the site has. x-default is the default language's URL,
 // so that no page's own URL is in its hreflang set with another canonical

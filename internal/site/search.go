@@ -16,7 +16,8 @@ import (
 )
 
 // Search: /search?q= (and the go-to box, /go, which lands on a code's page
-// or falls back to a search).
+// or falls back to a search), and /search.json?q=, the same results as
+// JSON for tools (the MCP server's search tool reads it).
 //
 // Search is a linear scan over every code page of one language: a few
 // hundred documents of a few kilobytes, well under a millisecond, with no
@@ -307,6 +308,57 @@ func (s *Server) searchView(l locale.Lang, q string, truncated bool) searchView 
 	v := searchView{Base: b, Query: q, Truncated: truncated, Examples: []string{"421", "5.7.26", "4.7", b.T(msgSearchExampleWord)}}
 	v.Results = s.search().find(s, b, q)
 	return v
+}
+
+// apiSearch is the JSON of a search: the results of the page, in its order.
+type apiSearch struct {
+	Lang      string            `json:"lang"`
+	Query     string            `json:"query"` // folded as it was searched for
+	Truncated bool              `json:"truncated"`
+	Results   []apiSearchResult `json:"results"`
+}
+
+type apiSearchResult struct {
+	Label      string `json:"label"` // the code, or the codes of a family's first line
+	Title      string `json:"title"`
+	URL        string `json:"url"`
+	Hint       string `json:"hint"` // the class name, or the provider
+	Snippet    string `json:"snippet"`
+	Translated bool   `json:"translated"`
+}
+
+// serveSearchJSON answers /search.json?q=: built per request like the
+// page, with the page's cache policy.
+func (s *Server) serveSearchJSON(w http.ResponseWriter, r *http.Request) error {
+	setCORS(w)
+	folded, truncated := normalizeQuery(r.URL.Query().Get("q"))
+	// The page's work limit: a flood of JSON searches must not starve
+	// the pages either.
+	if folded != "" {
+		release, ok := s.limits.search.acquire(r.Context())
+		if !ok {
+			return busy(w, true)
+		}
+		defer release()
+	}
+	v := s.searchView(state(r).lang, folded, truncated)
+	out := apiSearch{Lang: v.Lang.Code, Query: v.Query, Truncated: truncated, Results: []apiSearchResult{}}
+	for _, res := range v.Results {
+		var snip strings.Builder
+		for _, part := range res.Snippet {
+			snip.WriteString(part.Text)
+		}
+		out.Results = append(out.Results, apiSearchResult{
+			Label: res.Label, Title: res.Title, URL: s.cfg.BaseURL + res.URL, Hint: res.Hint,
+			Snippet: snip.String(), Translated: !res.Fallback,
+		})
+	}
+	body, err := marshalJSON(out)
+	if err != nil {
+		return err
+	}
+	send(w, r, prepared.New(http.StatusOK, jsonType, v.Lang.Code, prepared.Page, body).OnDemand())
+	return nil
 }
 
 // serveGo answers the "go to code" box: a code lands on its page, anything

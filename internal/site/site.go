@@ -28,7 +28,7 @@
 // One file per page type holds its handler, its view type and the code
 // that builds the view: home.go (/ and /codes), code.go, compare.go
 // (compare and combined pages), providers.go (the provider-response
-// catalogue), search.go (and /go), decode.go, api.go
+// catalogue), search.go (and /go and /search.json), decode.go, api.go
 // (the JSON documents), seo.go (sitemaps, robots.txt, JSON-LD), errors.go
 // (error pages, unknown paths), markdown_twin.go (each page's
 // text/markdown twin, /codes/421.md), llms.go (/llms.txt). base.go holds
@@ -281,6 +281,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/compare/{pair}", s.handle(s.serveCompare))
 	r.Get("/go", s.handle(s.serveGo))
 	r.Get("/search", s.handle(s.serveSearch))
+	r.Get("/search.json", s.handle(s.serveSearchJSON))
 	r.Get("/decode", s.handle(s.serveDecode))
 	r.Post("/decode", s.handle(s.serveDecode))
 	r.Post("/api/decode", s.handle(s.serveDecodeAPI))

@@ -59,8 +59,8 @@ func TestDecodeBodySlotsAnswerBusy(t *testing.T) {
 	}
 }
 
-// With every CPU slot taken, the JSON API answers a JSON 503 and search a
-// localized 503 page, both with Retry-After; an empty search form, which
+// With every CPU slot taken, the JSON API (decode and search) answers a
+// JSON 503 and search a localized 503 page, all with Retry-After; an empty search form, which
 // costs nothing, is still served.
 func TestDecodeAndSearchCPUSlotsAnswerBusy(t *testing.T) {
 	s := newTestServer(t, Config{BaseURL: "https://smtp.example", MaxWork: 1})
@@ -85,6 +85,10 @@ func TestDecodeAndSearchCPUSlotsAnswerBusy(t *testing.T) {
 	}
 	if res := do(t, s, "GET", "/search?lang=en", nil); res.status != http.StatusOK {
 		t.Errorf("empty search form when busy: %d", res.status)
+	}
+	res = do(t, s, "GET", "/search.json?q=greylisting&lang=en", nil)
+	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") != "2" || !strings.Contains(res.body, `"status":503`) {
+		t.Errorf("/search.json when busy: %d %q %s", res.status, res.header.Get("Retry-After"), res.body)
 	}
 }
 

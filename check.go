@@ -41,7 +41,17 @@ func check(root fs.FS, out io.Writer) error {
 	if err := catalogueReport(out, store); err != nil {
 		return err
 	}
+	v, err := store.Version()
+	if err != nil {
+		return err
+	}
 	problems := store.Problems()
+	if err := v.Check(); err != nil {
+		fmt.Fprintf(out, "\ndataset version %s, not recorded\n", v.Hash)
+		problems = append(problems, content.Problem{File: "content/" + content.VersionFile, What: err.Error()})
+	} else {
+		fmt.Fprintf(out, "\ndataset version %s of %s\n", v.Hash, v.Date)
+	}
 	for _, l := range locales.Langs()[1:] {
 		for _, id := range locales.Missing(l) {
 			problems = append(problems, content.Problem{File: "locales/active." + l.Code + ".toml", Lang: l.Code, What: "missing message " + id})

@@ -5,6 +5,7 @@
 //	go run . check           validate all content and print a coverage report
 //	go run . mcp             a Model Context Protocol server on stdin/stdout
 //	go run . explain 421     explain codes, or a bounce read from stdin (explain -)
+//	go run . stamp           record the content's dataset version and today's date
 //
 // main owns the embedded file tree, the flags and the http.Server; the site
 // itself is built by site.Open from that tree, the same way for serving,
@@ -84,8 +85,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return serveMCP(root, fl.Args()[1:], orDefaultBaseURL(*baseURL, *addr), stdin, stdout)
 	case "explain":
 		return explain(root, fl.Args()[1:], orDefaultBaseURL(*baseURL, *addr), stdin, stdout, stderr, isTerminal(stdout) && os.Getenv("NO_COLOR") == "")
+	case "stamp":
+		return stamp(".", fl.Args()[1:], time.Now(), stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (want check, export DIR, mcp, explain CODE..., or no command to serve)", fl.Arg(0))
+		return fmt.Errorf("unknown command %q (want check, export DIR, mcp, explain CODE..., stamp, or no command to serve)", fl.Arg(0))
 	}
 	*baseURL = orDefaultBaseURL(*baseURL, *addr)
 	logger, err := newLogger(*logFormat, stderr)

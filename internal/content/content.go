@@ -187,6 +187,7 @@ type Store struct {
 	matchKeys    map[string][]matchKey // by basic code: the lines as Match compares them
 	glossaries   map[string]*Glossary  // by language
 	indexOnce    sync.Once
+	version      func() (Version, error) // version.go: hashed on first use
 
 	// Translations, read per language on first use (translations.go).
 	src    string // the source language
@@ -233,6 +234,7 @@ func LoadSource(fsys fs.FS, langs []string) (*Store, error) {
 	}
 	l := &loader{store: s, fsys: fsys, md: markdown.New(), langs: langs, src: sourceLang}
 	s.loader = l
+	s.version = sync.OnceValues(func() (Version, error) { return ReadVersion(fsys) })
 	if err := l.preload("codes", "enhanced", "providers", "compare", "responses/*"); err != nil {
 		return nil, err
 	}

@@ -154,7 +154,7 @@ func (s *Server) renderChrome() error {
 type templateSet map[string]*template.Template
 
 // pageNames are the page templates, templates/<name>.html.
-var pageNames = []string{"home", "index", "code", "compare", "combo", "search", "decode", "error", "providers", "provider", "response", "translations"}
+var pageNames = []string{"home", "index", "code", "compare", "combo", "search", "decode", "error", "providers", "provider", "response", "translations", "data"}
 
 func parseTemplates(fsys fs.FS) (templateSet, error) {
 	set := templateSet{}

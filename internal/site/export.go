@@ -29,6 +29,8 @@ import (
 //	<lang>/compare/421-vs-556.html, <lang>/compare/421-vs-556.json
 //	… and the markdown twin of each page: <lang>/codes/421.md, <lang>/codes.md
 //	<lang>/400.html, 404.html, 405.html, 500.html, 503.html
+//	<lang>/data.html, data/smtpcodes.json, data/smtpcodes-<version>.json,
+//	data/<lang>/<table>.csv (the open dataset)
 //	static/…, robots.txt, llms.txt, sitemap.xml, sitemap-*.xml
 //	redirects.map   canonical redirects, as an nginx map
 //	etags.map       the server's ETag of every file, as an nginx map
@@ -138,6 +140,15 @@ func (s *Server) exportJobs() iter.Seq[exportJob] {
 		}
 		for n := 1; (n-1)*comparePerMap < s.pairs(); n++ {
 			if !yield(exportJob{name: "sitemap-compare-" + strconv.Itoa(n) + ".xml", build: func() (*prepared.Response, error) { return s.compareSitemap(n) }}) {
+				return
+			}
+		}
+		jobs, err := s.dataExportJobs()
+		if err != nil {
+			jobs = []exportJob{{name: "data", build: func() (*prepared.Response, error) { return nil, err }}}
+		}
+		for _, j := range jobs {
+			if !yield(j) {
 				return
 			}
 		}

@@ -147,8 +147,8 @@ func TestExportRedirects(t *testing.T) {
 // ("/en/codes/421.html"), and the status it answers with; "" for files no
 // request reliably produces.
 func exportedURL(name string) (string, int) {
-	if strings.HasPrefix(name, "/static/") || !strings.Contains(name[1:], "/") {
-		return name, http.StatusOK // assets, robots.txt, sitemaps
+	if strings.HasPrefix(name, "/static/") || strings.HasPrefix(name, "/data/") || !strings.Contains(name[1:], "/") {
+		return name, http.StatusOK // assets, the dataset, robots.txt, sitemaps
 	}
 	lang, path, _ := strings.Cut(name[1:], "/")
 	path = "/" + path

@@ -8,6 +8,7 @@ import (
 	"text/template/parse"
 
 	"smtpcodes.dev/internal/content"
+	"smtpcodes.dev/internal/dataset"
 	"smtpcodes.dev/internal/smtp"
 )
 
@@ -47,6 +48,8 @@ const (
 	msgCompareSummaryDiff      = "compare_summary_diff"
 	msgCompareSummarySame      = "compare_summary_same"
 	msgCompareTitle            = "compare_title"
+	msgDataIntro               = "data_intro"
+	msgDataTitle               = "data_title"
 	msgDecodeBasicUnknown      = "decode_basic_unknown"
 	msgDecodeEnhancedUnknown   = "decode_enhanced_unknown"
 	msgDecodeIntro             = "decode_intro"
@@ -147,7 +150,7 @@ var goMessages = []string{
 	msgCompareComboRegistryNo, msgCompareComboRegistryYes, msgCompareComboSummary, msgCompareComboTitle,
 	msgCompareComboWhich, msgCompareH1, msgCompareRowClass, msgCompareRowMeaning, msgCompareRowNext,
 	msgCompareRowPhases, msgCompareRowRFC, msgCompareRowRole, msgCompareRowSubject, msgCompareSummaryDiff,
-	msgCompareSummarySame, msgCompareTitle, msgDecodeBasicUnknown, msgDecodeEnhancedUnknown, msgDecodeIntro,
+	msgCompareSummarySame, msgCompareTitle, msgDataIntro, msgDataTitle, msgDecodeBasicUnknown, msgDecodeEnhancedUnknown, msgDecodeIntro,
 	msgDecodeMismatch, msgDecodePermanent, msgDecodeSuccess, msgDecodeTemporary, msgDecodeTitle,
 	msgDecodeWhyReport, msgDecodeWhyLast, msgDecodeWhyOnly, msgDecodeWhyFirst, msgDecodeQuoted,
 	msgHeadingSeenWithBasic, msgHeadingSeenWithEnhanced, msgHomeProviderHeading, msgHomeSubject, msgHomeTitle,
@@ -251,6 +254,9 @@ func familyMessages(store *content.Store) []string {
 	}
 	for _, k := range content.CoverageKinds {
 		ids = append(ids, coverageMsg(k))
+	}
+	for _, t := range dataset.Tables() {
+		ids = append(ids, dataTableMsg(t.Name))
 	}
 	return ids
 }

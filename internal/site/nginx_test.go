@@ -52,6 +52,10 @@ func TestNginxServesExportLikeServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := startNginx(t, dir)
+	v, err := s.store.Version()
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	css := ""
 	for name := range s.assets.byName {
@@ -87,6 +91,12 @@ func TestNginxServesExportLikeServer(t *testing.T) {
 		{"/llms.txt", http.Header{"Accept-Encoding": {"gzip"}}},
 		{"/sitemap.xml", http.Header{"Accept-Encoding": {"gzip"}}},
 		{css, http.Header{"Accept-Encoding": {"br"}}},
+		{"/data?lang=ja", http.Header{"Accept-Encoding": {"gzip"}}},
+		{"/data", http.Header{"Accept-Language": {"ja"}}},
+		{"/data/smtpcodes.json", http.Header{"Accept-Encoding": {"br"}}},
+		{dataVersionedPath(v.Hash), nil},
+		{"/data/ja/responses.csv", http.Header{"Accept-Encoding": {"gzip"}}},
+		{"/data/en/codes.csv", nil},
 		// Canonical redirects keep the query.
 		{"/421?lang=ja", nil},
 		{"/5.7.26", nil},

@@ -131,6 +131,7 @@ func (s *Server) buildPages() error {
 			return s.templates.execute("translations", s.translationsView(l))
 		})
 		s.addPage(translationsURL()+".json", l, jsonType, func() ([]byte, error) { return marshalJSON(s.apiTranslations()) })
+		s.addDataPage(l)
 		errs, err := s.prepareErrors(l)
 		if err != nil {
 			return err

@@ -116,6 +116,7 @@ func (s *Server) sitemaps() (index, codes *prepared.Response) {
 	set.URLs = append(set.URLs, s.sitemapURLs("/")...)
 	set.URLs = append(set.URLs, s.sitemapURLs("/codes")...)
 	set.URLs = append(set.URLs, s.sitemapURLs(translationsURL())...)
+	set.URLs = append(set.URLs, s.sitemapURLs(dataURL())...)
 	for _, c := range s.store.Codes() {
 		set.URLs = append(set.URLs, s.sitemapURLs(codeURL(c.ID))...)
 	}

@@ -31,9 +31,9 @@
 // catalogue), search.go (and /go and /search.json), decode.go, api.go
 // (the JSON documents), seo.go (sitemaps, robots.txt, JSON-LD), errors.go
 // (error pages, unknown paths), markdown_twin.go (each page's
-// text/markdown twin, /codes/421.md), llms.go (/llms.txt). base.go holds
-// what every page shares: the base view, the language links, the
-// template set and the request state.
+// text/markdown twin, /codes/421.md), llms.go (/llms.txt), data.go (the
+// open dataset, /data). base.go holds what every page shares: the base
+// view, the language links, the template set and the request state.
 // messages.go names every UI message the code uses and checks them all at
 // start-up. middleware.go is the hardening every request passes through;
 // export.go writes the whole site as files.
@@ -162,6 +162,9 @@ type Server struct {
 	robotsTxt    *prepared.Response
 	llms         *prepared.Response // /llms.txt
 
+	// data is the open dataset (data.go), built on first use or by Warm.
+	data *once[*dataFiles]
+
 	// search is built on the first search: it is not needed to serve pages.
 	search func() *searchIndex
 	// compares holds compare pages, their JSON and the compare sitemaps,
@@ -216,6 +219,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.renderChrome(); err != nil {
 		return nil, err
 	}
+	s.data = lazy(s.buildData)
 	if err := s.buildPages(); err != nil {
 		return nil, err
 	}
@@ -247,6 +251,13 @@ func (s *Server) Warm() {
 	s.sitemapCodes.Compress()
 	s.robotsTxt.Compress()
 	s.llms.Compress()
+	if f, err := s.data.get(); err != nil {
+		s.log.Error("dataset", "err", err)
+	} else {
+		for _, r := range f.byPath {
+			r.Compress()
+		}
+	}
 }
 
 // ServeHTTP implements http.Handler.
@@ -273,6 +284,8 @@ func (s *Server) routes() http.Handler {
 		setCORS(w)
 		return s.servePage(w, r, translationsURL()+".json")
 	}))
+	r.Get("/data", s.handle(func(w http.ResponseWriter, r *http.Request) error { return s.servePage(w, r, dataURL()) }))
+	r.Get("/data/*", s.handle(s.serveDataFile))
 	r.Get("/providers", s.handle(s.serveProviders))
 	r.Get("/providers.json", s.handle(s.serveProvidersJSON))
 	r.Get("/providers/{provider}", s.handle(s.serveProviderPath))

@@ -224,7 +224,15 @@ func (s *Store) addCatalogue(l *loader, p smtp.Provider, name string, cf *catalo
 	for id := range families {
 		ids = append(ids, id)
 	}
-	slices.SortFunc(ids, func(a, b string) int { return compareLines(families[a].Lines[0], families[b].Lines[0]) })
+	// By code, then by id: the ids come from a map, and families whose
+	// first lines share a code must not come out in a new order on every
+	// start (the provider pages, the dataset and the export would change).
+	slices.SortFunc(ids, func(a, b string) int {
+		if c := compareLines(families[a].Lines[0], families[b].Lines[0]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
 	for _, id := range ids {
 		r := families[id]
 		key := p.ID + "/" + id

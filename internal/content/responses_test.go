@@ -2,6 +2,7 @@ package content
 
 import (
 	"maps"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -199,5 +200,31 @@ func TestMatch(t *testing.T) {
 				t.Errorf("Match = %q, want %q…", got, tc.want)
 			}
 		})
+	}
+}
+
+// Families come in one order on every load: by provider, by the codes of
+// their first lines, then by id. (The ids are gathered from a map, so
+// without the last key families that share a code changed places from
+// one start to the next, and with them the provider pages and their ETags.)
+func TestResponsesOrderIsStable(t *testing.T) {
+	s, err := LoadSource(os.DirFS("../../content"), []string{"en", "ja"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := s.Responses()
+	ties := 0
+	for i := 1; i < len(rs); i++ {
+		a, b := rs[i-1], rs[i]
+		if a.Provider.ID != b.Provider.ID || compareLines(a.Lines[0], b.Lines[0]) != 0 {
+			continue
+		}
+		ties++
+		if a.ID >= b.ID {
+			t.Errorf("%s: family %s before %s, whose first lines have the same codes", a.Provider.ID, a.ID, b.ID)
+		}
+	}
+	if ties == 0 {
+		t.Fatal("no families share a code: the test checks nothing")
 	}
 }

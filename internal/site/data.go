@@ -94,8 +94,13 @@ func (s *Server) buildData() (*dataFiles, error) {
 	return f, nil
 }
 
-// serveDataFile answers /data/… with a file of the dataset.
+// serveDataFile answers /data/… with a file of the dataset, and /data/
+// with a redirect to the page.
 func (s *Server) serveDataFile(w http.ResponseWriter, r *http.Request) error {
+	if chi.URLParam(r, "*") == "" {
+		s.canonicalRedirect(w, r, dataURL()) // /data/ is the page
+		return nil
+	}
 	f, err := s.data.get()
 	if err != nil {
 		return err

@@ -262,6 +262,9 @@ func TestDataPage(t *testing.T) {
 			}
 		}
 	}
+	if res := do(t, h, "GET", "/data/?lang=ja", nil); res.status != http.StatusMovedPermanently || res.header.Get("Location") != "/data?lang=ja" {
+		t.Errorf("/data/?lang=ja: %d to %q, want 301 to /data?lang=ja", res.status, res.header.Get("Location"))
+	}
 	if sm := do(t, h, "GET", "/sitemap-codes.xml", nil); !strings.Contains(sm.body, "<loc>https://smtp.example/data?lang=ja</loc>") {
 		t.Error("the sitemap lacks /data")
 	}
@@ -352,5 +355,20 @@ func TestDatasetVersionFollowsContent(t *testing.T) {
 	}
 	if d := serve(); d.Version != changed.Hash || d.Date != "" {
 		t.Errorf("edited tree: version %q of %q, want %q and no date", d.Version, d.Date, changed.Hash)
+	}
+}
+
+// Two servers built from the same tree serve the same dataset bytes (the
+// export and every replica agree).
+func TestDatasetSameOnEveryStart(t *testing.T) {
+	var etags []string
+	for range 2 {
+		s := newTestServer(t, Config{BaseURL: "https://smtp.example"})
+		for _, path := range []string{"/data/smtpcodes.json", "/data/ja/responses.csv"} {
+			etags = append(etags, do(t, s, "GET", path, nil).header.Get("Etag"))
+		}
+	}
+	if etags[0] != etags[2] || etags[1] != etags[3] || etags[0] == "" {
+		t.Errorf("ETags %v: the dataset changed between two starts", etags)
 	}
 }

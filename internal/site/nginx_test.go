@@ -97,6 +97,7 @@ func TestNginxServesExportLikeServer(t *testing.T) {
 		{dataVersionedPath(v.Hash), nil},
 		{"/data/ja/responses.csv", http.Header{"Accept-Encoding": {"gzip"}}},
 		{"/data/en/codes.csv", nil},
+		{"/data/?lang=ja", nil},
 		// Canonical redirects keep the query.
 		{"/421?lang=ja", nil},
 		{"/5.7.26", nil},

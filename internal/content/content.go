@@ -19,6 +19,10 @@
 // facts/providers.toml is the one list of receiving systems the decoder and
 // the pages use.
 //
+// The content's version (version.go) is a hash of the whole tree, which
+// facts/dataset.toml records with a date for the open dataset; Check
+// fails when the record is not the tree's.
+//
 // The package knows nothing of HTTP or templates.
 package content
 

@@ -265,6 +265,12 @@ func TestDataPage(t *testing.T) {
 	if res := do(t, h, "GET", "/data/?lang=ja", nil); res.status != http.StatusMovedPermanently || res.header.Get("Location") != "/data?lang=ja" {
 		t.Errorf("/data/?lang=ja: %d to %q, want 301 to /data?lang=ja", res.status, res.header.Get("Location"))
 	}
+	llms := do(t, h, "GET", "/llms.txt", nil).body
+	for _, l := range langs {
+		if !strings.Contains(llms, "(https://smtp.example/data?lang="+l+")") {
+			t.Errorf("llms.txt does not list /data?lang=%s", l)
+		}
+	}
 	if sm := do(t, h, "GET", "/sitemap-codes.xml", nil); !strings.Contains(sm.body, "<loc>https://smtp.example/data?lang=ja</loc>") {
 		t.Error("the sitemap lacks /data")
 	}

@@ -44,6 +44,7 @@ func (s *Server) llmsTxt() *prepared.Response {
 		}
 		item(t.T(msgDecodeTitle), "/decode")
 		item(t.T(msgTranslationsTitle), translationsURL())
+		item(t.T(msgDataTitle), dataURL())
 		item(t.T(msgIndexTitle)+" (JSON)", "/codes.json")
 	}
 	fmt.Fprintf(&d, "\n## Optional\n\n- [Sitemap](%s/sitemap.xml)\n", s.cfg.BaseURL)

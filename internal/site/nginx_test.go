@@ -86,6 +86,8 @@ func TestNginxServesExportLikeServer(t *testing.T) {
 		{"/codes/5.7.26.md", http.Header{"Accept-Language": {"ja"}}},
 		{pair("421", "556") + ".md?lang=en", http.Header{"Accept-Encoding": {"br"}}},
 		{"/codes.md?lang=ja", nil},
+		{"/translations?lang=ja", nil},
+		{"/translations.json?lang=en", nil},
 		{"/providers/gmail.md?lang=en", nil},
 		{"/codes/999.md?lang=ja", nil},
 		{"/llms.txt", http.Header{"Accept-Encoding": {"gzip"}}},

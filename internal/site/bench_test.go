@@ -102,3 +102,25 @@ func TestPageWeight(t *testing.T) {
 		t.Errorf("site.css is %d bytes gzipped, over 10 KB", len(css))
 	}
 }
+
+// BenchmarkSearch answers a search through the whole handler: the linear
+// scan over one language's pages, the snippets and the results page.
+func BenchmarkSearch(b *testing.B) {
+	s := newTestServer(b, Config{NoAccessLog: true})
+	s.Warm()
+	for _, target := range []string{"/search?lang=en&q=mailbox+full", "/search?lang=en&q=zzqqxx", "/search?lang=ja&q=%E5%AE%B9%E9%87%8F"} {
+		b.Run(target, func(b *testing.B) {
+			r := httptest.NewRequest("GET", target, nil)
+			s.ServeHTTP(httptest.NewRecorder(), r) // builds the index once
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				s.ServeHTTP(w, r)
+			}
+			if w.status != http.StatusOK {
+				b.Fatalf("status %d", w.status)
+			}
+		})
+	}
+}

@@ -131,11 +131,9 @@ func TestGoCodeUsesMessageConstants(t *testing.T) {
 }
 
 func TestSnippet(t *testing.T) {
-	doc := func(body string) searchDoc {
-		d := searchDoc{}
-		d.body, d.lBody = fold(body)
-		d.summary, d.lSummary = fold("The summary.")
-		return d
+	doc := func(body string) *searchDoc {
+		f := newFolder()
+		return &searchDoc{body: f.text(body), summary: f.text("The summary.")}
 	}
 	text := func(parts []snippetPart) string {
 		var b strings.Builder
@@ -160,6 +158,11 @@ func TestSnippet(t *testing.T) {
 		{"no match: the summary", "Nothing here.", []string{"absent"}, "The summary."},
 		{"japanese substring", "受信者のメールボックスが一杯です。", []string{"メールボックス"}, "受信者の[メールボックス]が一杯です。"},
 		{"two terms", "Relay access denied for this client.", []string{"denied", "relay"}, "[Relay] access [denied] for this client."},
+		{"accents shown as written", "La réponse du serveur: RÉPONSE refusée.", []string{"reponse"}, "La [réponse] du serveur: [RÉPONSE] refusée."},
+		{"ß folds to two letters", "Die Größe übersteigt das Größenlimit.", []string{"grosse", "ubersteigt"}, "Die [Größe] [übersteigt] das [Größe]nlimit."},
+		{"half of ß marks it whole", "Maße", []string{"mas"}, "[Maß]e"},
+		{"ё", "Ещё раз: ёмкость ящика", []string{"емкость"}, "Ещё раз: [ёмкость] ящика"},
+		{"after a folded rune", "Código 550: código de estado", []string{"estado"}, "Código 550: código de [estado]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := text(snippet(doc(tc.body), tc.terms))

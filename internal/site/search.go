@@ -21,9 +21,13 @@ import (
 //
 // Search is a linear scan over every code page of one language: a few
 // hundred documents of a few kilobytes, well under a millisecond, with no
-// index to keep in sync. Text is compared after NFKC normalisation and
-// lower-casing, rune by rune, so full-width digits (４２１) match 421 and a
-// Japanese query matches as a substring without any word splitting.
+// index to keep in sync. Text is compared folded (fold.go: NFKC, lower
+// case, Latin diacritics and ё removed), so full-width digits (４２１)
+// match 421, codigo matches código, and a Chinese, Japanese or Korean
+// query matches as a substring without any word splitting. A query word
+// that does not match as typed may match in a form searchTerms derives
+// from it: German ae/oe/ue for ä/ö/ü, a Korean word without its particle,
+// a Russian word without its ending.
 
 // maxQueryRunes bounds the query; longer input is cut, with a notice.
 const maxQueryRunes = 100
@@ -38,27 +42,16 @@ type searchIndex struct {
 // searchDoc is one page the search finds: a code page or a family of
 // provider replies.
 type searchDoc struct {
-	code     *content.Code     // a code page, or
-	resp     *content.Response // a family page
-	title    []rune            // NFKC, as shown
-	summary  []rune
-	body     []rune
-	lTitle   string // NFKC and lower-cased, rune for rune
-	lSummary string
-	lBody    string
-}
-
-func fold(s string) (shown []rune, lower string) {
-	shown = []rune(norm.NFKC.String(s))
-	low := make([]rune, len(shown))
-	for i, r := range shown {
-		low[i] = unicode.ToLower(r)
-	}
-	return shown, string(low)
+	code    *content.Code     // a code page, or
+	resp    *content.Response // a family page
+	title   string            // folded; the result shows the page's link title
+	summary foldedText
+	body    foldedText
 }
 
 func newSearchIndex(s *Server) *searchIndex {
 	idx := &searchIndex{docs: map[string][]searchDoc{}}
+	f := newFolder()
 	for _, l := range s.locales.Langs() {
 		for _, c := range s.store.Codes() {
 			p, _ := c.Page(l.Code)
@@ -67,10 +60,7 @@ func newSearchIndex(s *Server) *searchIndex {
 				body.WriteString(sec.Text)
 				body.WriteString(" ")
 			}
-			d := searchDoc{code: c}
-			d.title, d.lTitle = fold(p.Title)
-			d.summary, d.lSummary = fold(p.Summary)
-			d.body, d.lBody = fold(body.String())
+			d := searchDoc{code: c, title: f.fold(p.Title), summary: f.text(p.Summary), body: f.text(body.String())}
 			idx.docs[l.Code] = append(idx.docs[l.Code], d)
 		}
 		// Families: their explanation, and their verbatim lines and
@@ -86,10 +76,7 @@ func newSearchIndex(s *Server) *searchIndex {
 				body.WriteString(sec.Text)
 				body.WriteString(" ")
 			}
-			d := searchDoc{resp: r}
-			d.title, d.lTitle = fold(r.Provider.Name + ": " + p.Title)
-			d.summary, d.lSummary = fold(p.Summary)
-			d.body, d.lBody = fold(body.String())
+			d := searchDoc{resp: r, title: f.fold(r.Provider.Name + ": " + p.Title), summary: f.text(p.Summary), body: f.text(body.String())}
 			idx.docs[l.Code] = append(idx.docs[l.Code], d)
 		}
 	}
@@ -111,35 +98,138 @@ type snippetPart struct {
 	Mark bool
 }
 
-// normalizeQuery folds the query like the documents and bounds it.
-func normalizeQuery(q string) (folded string, truncated bool) {
-	_, low := fold(q)
-	low = strings.Join(strings.Fields(low), " ")
-	if utf8.RuneCountInString(low) > maxQueryRunes {
-		low = string([]rune(low)[:maxQueryRunes])
+// normalizeQuery cleans the query as the reader will see it again (NFKC,
+// single spaces) and bounds it; searchTerms folds it.
+func normalizeQuery(q string) (clean string, truncated bool) {
+	clean = strings.Join(strings.Fields(norm.NFKC.String(q)), " ")
+	if utf8.RuneCountInString(clean) > maxQueryRunes {
+		clean = strings.TrimSpace(string([]rune(clean)[:maxQueryRunes]))
 		truncated = true
 	}
-	return low, truncated
+	return clean, truncated
 }
 
 func isCodeLike(q string) bool {
 	return q != "" && strings.Trim(q, "0123456789.") == "" && len(q) <= 11
 }
 
-// find returns the ranked results for a folded query: the exact code
-// first, then codes the query is a prefix of (4.7 → 4.7.x), then pages
-// whose title, summary or text contain every word of the query.
-func (idx *searchIndex) find(s *Server, b Base, q string) []searchResult {
-	if q == "" {
+// searchTerm is one word of a query: its folded form, then the forms it
+// may also match when it does not match as typed.
+type searchTerm struct{ forms []string }
+
+// searchTerms folds the words of a clean query, in language l, and adds
+// the forms a reader's spelling stands for:
+//
+//   - German (pages in German): ae, oe, ue typed for ä, ö, ü, which fold
+//     to a, o, u ("Groesse" finds "Größe", as "Grosse" does by folding).
+//     Only in German: in English "due" would also find "during".
+//   - Korean: a word of Hangul with a particle attached (메일함이, 서버에서)
+//     also matches without it, since pages write the bare noun.
+//   - Russian: a Cyrillic word of five letters or more also matches without
+//     a common case or adjective ending (сервера, сервером find сервер),
+//     keeping at least four letters.
+//
+// Chinese and Japanese need none of this: a query matches as a substring.
+func searchTerms(q string, l locale.Lang) []searchTerm {
+	f := newFolder()
+	base, _ := l.Tag.Base()
+	german := base.String() == "de"
+	var terms []searchTerm
+	for _, w := range strings.Fields(q) {
+		w = f.fold(w)
+		if w == "" {
+			continue // only marks: it would match everywhere
+		}
+		t := searchTerm{forms: []string{w}}
+		if german {
+			if g := germanDigraphs.Replace(w); g != w {
+				t.forms = append(t.forms, g)
+			}
+		}
+		t.forms = append(t.forms, koreanStems(w)...)
+		if stem, ok := russianStem(w); ok {
+			t.forms = append(t.forms, stem)
+		}
+		terms = append(terms, t)
+	}
+	return terms
+}
+
+var germanDigraphs = strings.NewReplacer("ae", "a", "oe", "o", "ue", "u")
+
+// koreanParticles are the particles searchTerms takes off a Hangul word,
+// the longer first (에서 before 에).
+var koreanParticles = []string{"에서", "으로", "이", "가", "은", "는", "을", "를", "의", "에", "로", "와", "과", "도", "만"}
+
+// koreanStems returns w without each particle it ends with, when w is a
+// Hangul word and something is left.
+func koreanStems(w string) []string {
+	last, _ := utf8.DecodeLastRuneInString(w)
+	if !unicode.Is(unicode.Hangul, last) {
 		return nil
 	}
-	terms := strings.Fields(q)
+	var stems []string
+	for _, p := range koreanParticles {
+		if stem, ok := strings.CutSuffix(w, p); ok && stem != "" {
+			stems = append(stems, stem)
+		}
+	}
+	return stems
+}
+
+// russianEndings are common noun and adjective endings, the longer first.
+// Folded text has no ё.
+var russianEndings = []string{
+	"ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими",
+	"ах", "ях", "ам", "ям", "ом", "ем", "ой", "ей", "ов", "ев", "ый", "ий",
+	"ая", "яя", "ое", "ее", "ые", "ие", "ую", "юю",
+	"а", "я", "о", "е", "у", "ю", "ы", "и", "й", "ь",
+}
+
+// russianStem returns a Cyrillic word of five letters or more without its
+// ending, keeping at least four letters: a conservative stem, matched as
+// a substring, so сервера finds сервер and сервером.
+func russianStem(w string) (string, bool) {
+	n := 0
+	for _, r := range w {
+		if !unicode.Is(unicode.Cyrillic, r) {
+			return "", false
+		}
+		n++
+	}
+	if n < 5 {
+		return "", false
+	}
+	for _, e := range russianEndings {
+		if stem, ok := strings.CutSuffix(w, e); ok && utf8.RuneCountInString(stem) >= 4 {
+			return stem, true
+		}
+	}
+	return "", false
+}
+
+// find returns the ranked results for a clean query: the exact code
+// first, then codes the query is a prefix of (4.7 → 4.7.x), then pages
+// whose title, summary or text contain every word of the query, in one of
+// its forms: as typed if it matches, else the first other form that does.
+func (idx *searchIndex) find(s *Server, b Base, q string) []searchResult {
+	terms := searchTerms(q, b.Lang)
+	if len(terms) == 0 {
+		return nil
+	}
+	q = strings.Join(strings.Fields(strings.ToLower(q)), " ")
 	var results []searchResult
 	exact := ""
 	if c, _, ok := s.store.Lookup(q); ok {
 		exact = c.ID
 	}
-	for _, d := range idx.docs[b.Lang.Code] {
+	var marks []string // every form of every term, for the snippets
+	for _, t := range terms {
+		marks = append(marks, t.forms...)
+	}
+	docs := idx.docs[b.Lang.Code]
+	for i := range docs {
+		d := &docs[i]
 		score := 0
 		if d.code != nil {
 			switch {
@@ -151,7 +241,7 @@ func (idx *searchIndex) find(s *Server, b Base, q string) []searchResult {
 			if score > 0 {
 				// A code match ranks by code order alone, not by how often
 				// the text mentions the query.
-				results = append(results, s.searchResult(b, d, terms, score))
+				results = append(results, s.searchResult(b, d, marks, score))
 				continue
 			}
 		} else if isCodeLike(q) {
@@ -159,24 +249,30 @@ func (idx *searchIndex) find(s *Server, b Base, q string) []searchResult {
 		}
 		all := true
 		for _, t := range terms {
-			inTitle := strings.Contains(d.lTitle, t)
-			inSummary := strings.Contains(d.lSummary, t)
-			inBody := strings.Contains(d.lBody, t)
-			switch {
-			case inTitle:
-				score += 100
-			case inSummary:
-				score += 30
-			case inBody:
-				score += 10
-			default:
-				all = false
+			found := 0
+			for _, form := range t.forms {
+				switch {
+				case strings.Contains(d.title, form):
+					found = 100
+				case strings.Contains(d.summary.folded, form):
+					found = 30
+				case strings.Contains(d.body.folded, form):
+					found = 10
+				}
+				if found > 0 {
+					break
+				}
 			}
+			if found == 0 {
+				all = false
+				break
+			}
+			score += found
 		}
 		if !all {
 			continue
 		}
-		results = append(results, s.searchResult(b, d, terms, score))
+		results = append(results, s.searchResult(b, d, marks, score))
 	}
 	slices.SortStableFunc(results, func(x, y searchResult) int { return y.score - x.score })
 	if len(results) > maxResults {
@@ -185,79 +281,89 @@ func (idx *searchIndex) find(s *Server, b Base, q string) []searchResult {
 	return results
 }
 
-func (s *Server) searchResult(b Base, d searchDoc, terms []string, score int) searchResult {
+func (s *Server) searchResult(b Base, d *searchDoc, marks []string, score int) searchResult {
 	if d.code != nil {
 		link := s.codeLink(b, d.code)
 		return searchResult{
 			Label: d.code.ID, Title: link.Title, URL: link.URL, Fallback: link.Fallback,
-			Hint: className(b, d.code), Snippet: snippet(d, terms), score: score,
+			Hint: className(b, d.code), Snippet: snippet(d, marks), score: score,
 		}
 	}
 	link := s.responseLink(b, d.resp)
 	first := d.resp.Lines[0]
 	return searchResult{
 		Label: strings.TrimSpace(first.Basic + " " + first.Enhanced), Title: link.Title, URL: link.URL, Fallback: link.Fallback,
-		Hint: d.resp.Provider.Name, Snippet: snippet(d, terms), score: score,
+		Hint: d.resp.Provider.Name, Snippet: snippet(d, marks), score: score,
 	}
 }
 
+// Snippet size, in runes of the text as shown.
+const (
+	snippetBefore = 60
+	snippetRunes  = 160
+)
+
 // snippet cuts about 160 characters of the page around the first match,
-// marking every match inside.
-func snippet(d searchDoc, terms []string) []snippetPart {
-	text, low := d.body, d.lBody
+// marking every match inside on the text as shown (its case, its accents).
+// marks are folded forms; empty ones are not allowed.
+func snippet(d *searchDoc, marks []string) []snippetPart {
+	t := &d.body
 	at := -1
-	for _, t := range terms {
-		if i := strings.Index(low, t); i >= 0 && (at < 0 || i < at) {
+	for _, m := range marks {
+		if i := strings.Index(t.folded, m); i >= 0 && (at < 0 || i < at) {
 			at = i
 		}
 	}
 	if at < 0 {
-		text, low, at = d.summary, d.lSummary, 0
+		t, at = &d.summary, 0
 	}
-	lowRunes := []rune(low)
-	start := max(0, utf8.RuneCountInString(low[:at])-60)
-	end := min(len(text), start+160)
+	text := t.shown
+	start := t.shownStart(at)
+	for n := 0; n < snippetBefore && start > 0; n++ {
+		_, w := utf8.DecodeLastRuneInString(text[:start])
+		start -= w
+	}
+	end := start
+	for n := 0; n < snippetRunes && end < len(text); n++ {
+		_, w := utf8.DecodeRuneInString(text[end:])
+		end += w
+	}
 	var parts []snippetPart
 	if start > 0 {
 		parts = append(parts, snippetPart{Text: "…"})
 	}
-	window := string(lowRunes[start:end])
-	pos := 0 // rune offset in the window
-	for pos < end-start {
+	cur := start // shown text up to here is in parts
+	for pos := at; ; {
 		next, length := -1, 0
-		for _, t := range terms {
-			if i := strings.Index(window[runeOffset(window, pos):], t); i >= 0 {
-				r := pos + utf8.RuneCountInString(window[runeOffset(window, pos):][:i])
-				if next < 0 || r < next {
-					next, length = r, utf8.RuneCountInString(t)
-				}
+		for _, m := range marks {
+			if i := strings.Index(t.folded[pos:], m); i >= 0 && (next < 0 || pos+i < next || pos+i == next && len(m) > length) {
+				next, length = pos+i, len(m)
 			}
 		}
-		if next < 0 || next+length > end-start {
-			parts = append(parts, snippetPart{Text: string(text[start+pos : end])})
+		if next < 0 {
 			break
 		}
-		if next > pos {
-			parts = append(parts, snippetPart{Text: string(text[start+pos : start+next])})
+		from, to := max(t.shownStart(next), cur), t.shownEnd(next+length)
+		if to > end {
+			break
 		}
-		parts = append(parts, snippetPart{Text: string(text[start+next : start+next+length]), Mark: true})
 		pos = next + length
+		if to <= from {
+			continue // inside a rune already marked (the second s of ß)
+		}
+		if from > cur {
+			parts = append(parts, snippetPart{Text: text[cur:from]})
+		}
+		parts = append(parts, snippetPart{Text: text[from:to], Mark: true})
+		cur = to
+	}
+	if cur < end {
+		parts = append(parts, snippetPart{Text: text[cur:end]})
 	}
 	if end < len(text) {
 		parts = append(parts, snippetPart{Text: "…"})
 	}
 	return parts
-}
-
-// runeOffset returns the byte offset of rune n in s.
-func runeOffset(s string, n int) int {
-	for i := range s {
-		if n == 0 {
-			return i
-		}
-		n--
-	}
-	return len(s)
 }
 
 type searchView struct {
@@ -278,15 +384,15 @@ func (s *Server) serveSearchQuery(w http.ResponseWriter, r *http.Request, q stri
 	// From the switcher: remember the choice, but stay on the results
 	// rather than redirect with the reader's query.
 	s.rememberChoice(w, r)
-	folded, truncated := normalizeQuery(q)
-	if folded != "" {
+	clean, truncated := normalizeQuery(q)
+	if clean != "" {
 		release, ok := s.limits.search.acquire(r.Context())
 		if !ok {
 			return busy(w, false)
 		}
 		defer release()
 	}
-	v := s.searchView(state(r).lang, folded, truncated)
+	v := s.searchView(state(r).lang, clean, truncated)
 	s.sendRendered(w, r, "search", v, http.StatusOK, prepared.Page)
 	return nil
 }
@@ -313,7 +419,7 @@ func (s *Server) searchView(l locale.Lang, q string, truncated bool) searchView 
 // apiSearch is the JSON of a search: the results of the page, in its order.
 type apiSearch struct {
 	Lang      string            `json:"lang"`
-	Query     string            `json:"query"` // folded as it was searched for
+	Query     string            `json:"query"` // as searched for: NFKC, single spaces, cut to maxQueryRunes
 	Truncated bool              `json:"truncated"`
 	Results   []apiSearchResult `json:"results"`
 }
@@ -331,17 +437,17 @@ type apiSearchResult struct {
 // page, with the page's cache policy.
 func (s *Server) serveSearchJSON(w http.ResponseWriter, r *http.Request) error {
 	setCORS(w)
-	folded, truncated := normalizeQuery(r.URL.Query().Get("q"))
+	clean, truncated := normalizeQuery(r.URL.Query().Get("q"))
 	// The page's work limit: a flood of JSON searches must not starve
 	// the pages either.
-	if folded != "" {
+	if clean != "" {
 		release, ok := s.limits.search.acquire(r.Context())
 		if !ok {
 			return busy(w, true)
 		}
 		defer release()
 	}
-	v := s.searchView(state(r).lang, folded, truncated)
+	v := s.searchView(state(r).lang, clean, truncated)
 	out := apiSearch{Lang: v.Lang.Code, Query: v.Query, Truncated: truncated, Results: []apiSearchResult{}}
 	for _, res := range v.Results {
 		var snip strings.Builder

@@ -2,8 +2,11 @@ package site
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -141,4 +144,90 @@ func TestSearchFoldsPerLanguage(t *testing.T) {
 			checkBody(t, res.body, want, tt.absent)
 		})
 	}
+}
+
+// Adding a language is a locale file plus content, with no code change:
+// a fixture language (Esperanto, which the site does not have) with a
+// complete locale file and one translated code page is negotiated, listed
+// in the switcher, the hreflang links and the sitemap, serves its page
+// with its translation note, falls back to English elsewhere, is searched,
+// and is counted on /translations.
+func TestFixtureLanguage(t *testing.T) {
+	root := fixtureRoot(t)
+	root["locales/active.eo.toml"] = fixtureLocale(t, "Esperanto", "eo", map[string]string{
+		"translation_machine":  "Ĉi tiu paĝo estis maŝine tradukita el la angla.",
+		"translation_original": "Legu la anglan originalon",
+	})
+	root["content/codes/421.eo.md"] = fixtureCodePage(t, "421", "Servo ne disponebla",
+		"La ricevanta servilo provizore fermas la konekton; la mesaĝo restas en la vico.",
+		"La servilo ne povas daŭrigi la seancon kaj fermas la konekton.")
+	h, err := Open(root, Config{BaseURL: "https://smtp.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := `<p class="translation-note" role="note">Ĉi tiu paĝo estis maŝine tradukita el la angla. <a href="/codes/421?lang=en" hreflang="en">Legu la anglan originalon</a></p>`
+	for _, tt := range []struct {
+		name, target string
+		header       http.Header
+		status       int
+		lang         string // Content-Language
+		want, absent []string
+	}{
+		{name: "?lang=", target: "/codes/421?lang=eo", status: 200, lang: "eo",
+			want: []string{`<html lang="eo">`, "<title>SMTP 421 Servo ne disponebla", note, "La servilo ne povas daŭrigi la seancon"}},
+		{name: "?lang= in capitals", target: "/codes/421?lang=EO", status: 200, lang: "eo", want: []string{note}},
+		{name: "Accept-Language", target: "/codes/421", header: http.Header{"Accept-Language": {"eo,en;q=0.5"}}, status: 200, lang: "eo", want: []string{note}},
+		{name: "Accept-Language second", target: "/codes/421", header: http.Header{"Accept-Language": {"fr-FR,fr;q=0.9,eo;q=0.8,en;q=0.5"}}, status: 200, lang: "eo"},
+		{name: "switcher and hreflang from English", target: "/codes/421?lang=en", status: 200, lang: "en",
+			want: []string{`<a href="/codes/421?choose=1&amp;lang=eo" hreflang="eo" lang="eo">Esperanto</a>`, `<link rel="alternate" hreflang="eo" href="https://smtp.example/codes/421?lang=eo">`}},
+		{name: "switcher in the language", target: "/codes/421?lang=eo", status: 200, lang: "eo",
+			want: []string{`<span aria-current="true" lang="eo">Esperanto</span>`, `<link rel="alternate" hreflang="ja" href="https://smtp.example/codes/421?lang=ja">`, `<link rel="alternate" hreflang="x-default" href="https://smtp.example/codes/421?lang=en">`}},
+		{name: "untranslated page falls back", target: "/codes/450?lang=eo", status: 200, lang: "eo",
+			want: []string{`<html lang="eo">`, `<div class="prose" lang="en">`}, absent: []string{"translation-note", "language-note"}},
+		{name: "search", target: "/search?lang=eo&q=disponebla", status: 200, lang: "eo",
+			want: []string{`<a href="/codes/421?lang=eo"><span class="num">421</span> <span>Servo ne disponebla</span></a>`}},
+		{name: "404", target: "/nothing-here?lang=eo", status: 404, lang: "eo", want: []string{`<html lang="eo">`}},
+		{name: "JSON", target: "/codes/421.json?lang=eo", status: 200, lang: "eo", want: []string{`"lang":"eo"`, `"translated":true`, `"title":"Servo ne disponebla"`}},
+		{name: "sitemap", target: "/sitemap-codes.xml", status: 200,
+			want: []string{`hreflang="eo" href="https://smtp.example/codes/421?lang=eo"`, `<loc>https://smtp.example/codes/421?lang=eo</loc>`}},
+		{name: "translations page", target: "/translations?lang=en", status: 200, lang: "en",
+			want: []string{`<a href="/?lang=eo" hreflang="eo" lang="eo">Esperanto</a>`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := do(t, h, "GET", tt.target, tt.header)
+			if res.status != tt.status {
+				t.Fatalf("status %d, want %d", res.status, tt.status)
+			}
+			if got := res.header.Get("Content-Language"); tt.lang != "" && got != tt.lang {
+				t.Errorf("Content-Language %q, want %q", got, tt.lang)
+			}
+			checkBody(t, res.body, tt.want, tt.absent)
+		})
+	}
+	var out struct{ Languages []coverageJSON }
+	js := do(t, h, "GET", "/translations.json", nil)
+	if err := json.Unmarshal([]byte(js.body), &out); err != nil {
+		t.Fatalf("translations.json: %v", err)
+	}
+	i := slices.IndexFunc(out.Languages, func(l coverageJSON) bool { return l.Code == "eo" })
+	if i < 0 {
+		t.Fatalf("translations.json lists no eo: %s", js.body)
+	}
+	eo := out.Languages[i]
+	if eo.Name != "Esperanto" || eo.UI.Missing != 0 || eo.UI.Messages < 200 {
+		t.Errorf("eo: %+v", eo)
+	}
+	if c := eo.Pages[0]; c.Kind != "codes" || c.Translated != 1 || c.Machine != 1 || c.Total < 40 {
+		t.Errorf("eo codes coverage: %+v, want 1 machine translation", c)
+	}
+}
+
+// coverageJSON is one language of /translations.json.
+type coverageJSON struct {
+	Code, Name string
+	Pages      []struct {
+		Kind                       string
+		Total, Translated, Machine int
+	}
+	UI struct{ Messages, Missing int }
 }

@@ -15,6 +15,11 @@
 // the other way round; a reader of a variant the site lacks (pt-PT) gets
 // the one it has (pt-BR).
 //
+// A message the default language leaves empty is optional: a language may
+// say something there that only its readers need (language_note: what a
+// pt-PT reader gets from the pt-BR pages), the others leave it out and
+// say nothing, and it never counts as missing.
+//
 // The package knows nothing of content or HTTP.
 package locale
 
@@ -130,6 +135,18 @@ func Load(fsys fs.FS) (*Set, error) {
 	s.langs[0], s.langs[def] = s.langs[def], s.langs[0]
 	s.messages[0], s.messages[def] = s.messages[def], s.messages[0]
 	s.ids[0], s.ids[def] = s.ids[def], s.ids[0]
+	// An optional message a language leaves out is empty in it too, not
+	// the default language's: templates read it like any other.
+	for id, text := range s.messages[0] {
+		if text != "" {
+			continue
+		}
+		for _, msgs := range s.messages[1:] {
+			if _, ok := msgs[id]; !ok {
+				msgs[id] = ""
+			}
+		}
+	}
 	for i, l := range s.langs {
 		if l.Name == "" {
 			return nil, fmt.Errorf("locales/active.%s.toml: %s is missing", l.Code, NameID)
@@ -323,12 +340,14 @@ func (t Translator) Plain() map[string]string {
 func (s *Set) MessageCount() int { return len(s.ids[0]) }
 
 // Missing returns the message ids of the default language that l lacks or
-// leaves empty, sorted.
+// leaves empty, sorted; optional messages (empty in the default language)
+// are never missing.
 func (s *Set) Missing(l Lang) []string {
 	i := slices.IndexFunc(s.langs, func(x Lang) bool { return x.Code == l.Code })
 	var missing []string
 	for id := range s.ids[0] {
 		switch {
+		case s.Optional(id):
 		case i < 0 || !s.ids[i][id]:
 			missing = append(missing, id)
 		case s.messages[0][id] != "" && strings.TrimSpace(s.messages[i][id]) == "":
@@ -337,6 +356,13 @@ func (s *Set) Missing(l Lang) []string {
 	}
 	slices.Sort(missing)
 	return missing
+}
+
+// Optional reports whether message id is optional: defined, as a plain
+// message, but empty, in the default language.
+func (s *Set) Optional(id string) bool {
+	text, plain := s.messages[0][id]
+	return plain && text == ""
 }
 
 // Has reports whether the default language defines message id: every id

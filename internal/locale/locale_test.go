@@ -124,3 +124,36 @@ func TestThirdLanguageIsJustAFile(t *testing.T) {
 }
 
 func dirFS() fs.FS { return os.DirFS("../../locales") }
+
+// A message the default language leaves empty is optional: the language
+// that defines it says it, the others say nothing (not the default's
+// text), and none of them lacks it.
+func TestOptionalMessage(t *testing.T) {
+	s, err := Load(fstest.MapFS{
+		"active.en.toml":    {Data: []byte("language_name = \"English\"\nlanguage_note = \"\"\nheading_fix = \"How to fix\"\n")},
+		"active.pt-BR.toml": {Data: []byte("language_name = \"Português (Brasil)\"\nlanguage_note = \"Em português do Brasil.\"\nheading_fix = \"Como resolver\"\n")},
+		"active.ja.toml":    {Data: []byte("language_name = \"日本語\"\nheading_fix = \"解決方法\"\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Optional("language_note") || s.Optional("heading_fix") || s.Optional("no_such_message") {
+		t.Error("Optional: want language_note only")
+	}
+	for _, tt := range []struct{ lang, want string }{{"pt-PT", "Em português do Brasil."}, {"ja", ""}, {"en", ""}} {
+		l, ok := s.Lookup(tt.lang)
+		if !ok {
+			t.Fatalf("Lookup(%s)", tt.lang)
+		}
+		tr := s.Translator(l)
+		if got := tr.T("language_note"); got != tt.want {
+			t.Errorf("%s: T(language_note) = %q, want %q", tt.lang, got, tt.want)
+		}
+		if got, ok := tr.Plain()["language_note"]; !ok || got != tt.want {
+			t.Errorf("%s: Plain()[language_note] = %q, %v; want %q", tt.lang, got, ok, tt.want)
+		}
+		if missing := s.Missing(l); len(missing) > 0 {
+			t.Errorf("%s: missing %v", tt.lang, missing)
+		}
+	}
+}

@@ -231,3 +231,48 @@ type coverageJSON struct {
 	}
 	UI struct{ Messages, Missing int }
 }
+
+// A language whose locale file defines language_note says it in the
+// footer of every page: pt-BR tells readers from Portugal, who get it by
+// their Accept-Language, what they read. Languages without one show none.
+func TestLanguageNote(t *testing.T) {
+	root := fixtureRoot(t)
+	const text = "Este site está escrito em português do Brasil; os leitores de Portugal recebem esta versão."
+	root["locales/active.pt-BR.toml"] = fixtureLocale(t, "Português (Brasil)", "pt_BR", map[string]string{"language_note": text})
+	h, err := Open(root, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	footer := `<footer class="site-footer">
+  <div class="wrap">
+    <p class="language-note" role="note">` + text + `</p>`
+	ptPT := http.Header{"Accept-Language": {"pt-PT,pt;q=0.9,en;q=0.8"}}
+	for _, tt := range []struct {
+		target string
+		header http.Header
+		status int
+		lang   string
+		note   bool
+	}{
+		{"/codes/421", ptPT, 200, "pt-BR", true},
+		{"/", ptPT, 200, "pt-BR", true},
+		{"/search?q=421", ptPT, 200, "pt-BR", true},
+		{"/decode", ptPT, 200, "pt-BR", true},
+		{"/compare/421-vs-450", ptPT, 200, "pt-BR", true},
+		{"/no-such-page", ptPT, 404, "pt-BR", true},
+		{"/codes/421?lang=pt-PT", nil, 200, "pt-BR", true},
+		{"/codes/421?lang=ja", ptPT, 200, "ja", false},
+		{"/codes/421", nil, 200, "en", false},
+	} {
+		res := do(t, h, "GET", tt.target, tt.header)
+		if res.status != tt.status || res.header.Get("Content-Language") != tt.lang {
+			t.Errorf("%s: %d in %s, want %d in %s", tt.target, res.status, res.header.Get("Content-Language"), tt.status, tt.lang)
+		}
+		if got := strings.Contains(res.body, footer); got != tt.note {
+			t.Errorf("%s: language note shown %v, want %v", tt.target, got, tt.note)
+		}
+		if !tt.note && strings.Contains(res.body, "language-note") {
+			t.Errorf("%s: an empty language note is shown", tt.target)
+		}
+	}
+}

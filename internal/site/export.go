@@ -34,6 +34,9 @@ import (
 //	static/…, robots.txt, llms.txt, sitemap.xml, sitemap-*.xml
 //	redirects.map   canonical redirects, as an nginx map
 //	etags.map       the server's ETag of every file, as an nginx map
+//	languages.map, accept-language.map
+//	                the languages ?lang=, the cookie and Accept-Language
+//	                name, as nginx maps (langmaps.go)
 //
 // Every file has .gz and .br siblings. With the default levels they are the
 // very bytes the server sends; MaxCompression trades that identity for
@@ -112,7 +115,10 @@ func (s *Server) export(opt ExportOptions, keep func(name string) bool) (ExportS
 	if err := writeETags(filepath.Join(opt.Dir, "etags.map"), &etags); err != nil {
 		return st, err
 	}
-	st.Pages, st.Files, st.Bytes = int(pages.Load()), int(files.Load())+2, bytes.Load()
+	if err := s.writeLanguageMaps(opt.Dir); err != nil {
+		return st, err
+	}
+	st.Pages, st.Files, st.Bytes = int(pages.Load()), int(files.Load())+4, bytes.Load()
 	st.Duration = time.Since(start)
 	return st, nil
 }

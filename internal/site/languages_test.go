@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -273,6 +276,69 @@ func TestLanguageNote(t *testing.T) {
 		}
 		if !tt.note && strings.Contains(res.body, "language-note") {
 			t.Errorf("%s: an empty language note is shown", tt.target)
+		}
+	}
+}
+
+// The export's language maps name, for deploy/nginx.conf, the language
+// the server would: every ?lang= or cookie spelling, and the first
+// language of Accept-Language, with languages that share a base language
+// (zh-Hans and zh-Hant) told apart by region and script.
+func TestLanguageMaps(t *testing.T) {
+	root := fixtureRoot(t)
+	for code, name := range map[string]string{"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "pt-BR": "Português (Brasil)", "de": "Deutsch"} {
+		root["locales/active."+code+".toml"] = fixtureLocale(t, name, strings.ReplaceAll(code, "-", "_"), nil)
+	}
+	s, err := Open(root, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := s.writeLanguageMaps(dir); err != nil {
+		t.Fatal(err)
+	}
+	// lookup applies an nginx map body as nginx does: the first regular
+	// expression that matches, else the default.
+	lookup := func(name, v string) string {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		def := ""
+		for _, line := range strings.Split(string(data), "\n") {
+			key, value, ok := strings.Cut(strings.TrimSuffix(line, ";"), " ")
+			key = strings.Trim(key, `"`)
+			switch {
+			case !ok || strings.HasPrefix(line, "#"):
+			case key == "default":
+				def = value
+			case strings.HasPrefix(key, "~*"):
+				if regexp.MustCompile("(?i)" + key[2:]).MatchString(v) {
+					return value
+				}
+			default:
+				t.Fatalf("%s: unexpected line %q", name, line)
+			}
+		}
+		return def
+	}
+	for _, v := range []string{"en", "EN", "en-GB", "en_US", "ja", "JA", "ja-JP", "ja_JP", "jp", "jp-JP",
+		"zh", "zh-CN", "zh_cn", "zh-SG", "zh-Hans", "ZH-HANS", "zh-Hans-CN", "zh-TW", "zh_TW", "zh-HK", "zh-MO", "zh-Hant", "zh-hant-TW",
+		"pt", "pt-BR", "pt_BR", "pt-PT", "pt-AO", "de", "de-AT", "de_CH", "fr", "fr-CA", "x-klingon", "und", "zh-Latn", "e", "ena"} {
+		want := ""
+		if l, ok := s.locales.Lookup(v); ok {
+			want = l.Code
+		}
+		if got := lookup("languages.map", v); got != want {
+			t.Errorf("languages.map: %q names %q, the server says %q", v, got, want)
+		}
+	}
+	for _, h := range []string{"zh-TW,zh;q=0.9,en;q=0.8", "zh-HK", "zh-Hant-TW,zh-Hant;q=0.9", "zh-CN,zh;q=0.9", "zh", "zh-SG,zh;q=0.9",
+		"pt-PT,pt;q=0.9,en;q=0.8", "pt-BR", "pt", "de-AT,de;q=0.9", "de", "ja,en;q=0.5", "ja-JP", "en-US,en;q=0.9", "fr-FR,fr;q=0.9", "", "*"} {
+		want, _ := s.locales.Negotiate("", "", h)
+		if got := lookup("accept-language.map", h); got != want.Code {
+			t.Errorf("accept-language.map: %q names %q, the server says %q", h, got, want.Code)
 		}
 	}
 }

@@ -72,6 +72,9 @@ func TestNginxServesExportLikeServer(t *testing.T) {
 		{"/codes/421?lang=en", nil},
 		{"/codes/421", http.Header{"Accept-Language": {"ja,en;q=0.5"}, "Accept-Encoding": {"gzip, br"}}},
 		{"/codes/421", http.Header{"Cookie": {"lang=ja"}}},
+		{"/codes/421", http.Header{"Cookie": {"lang=ja_JP"}}},
+		{"/codes/421", http.Header{"Accept-Language": {"ja-JP,ja;q=0.9,en;q=0.8"}}},
+		{"/codes/421?lang=jp", nil},
 		{"/codes/421", nil},
 		{"/codes/5.7.26?lang=en", http.Header{"Accept-Encoding": {"gzip"}}},
 		{"/codes/421.json?lang=ja", nil},
@@ -237,8 +240,11 @@ func startNginx(t *testing.T, dir string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	// done is closed when nginx exits (exitErr says how): both the wait
+	// below and the cleanup read it, and nginx may exit before either.
+	done := make(chan struct{})
+	var exitErr error
+	go func() { exitErr = cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
 		cmd.Process.Signal(os.Interrupt)
 		<-done
@@ -249,8 +255,8 @@ func startNginx(t *testing.T, dir string) string {
 	base := "http://" + addr
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		select {
-		case err := <-done:
-			t.Fatalf("nginx exited: %v\n%s", err, stderr.String())
+		case <-done:
+			t.Fatalf("nginx exited: %v\n%s", exitErr, stderr.String())
 		default:
 		}
 		if resp, err := http.Get(base + "/robots.txt"); err == nil {

@@ -419,7 +419,7 @@ func (s *Server) searchView(l locale.Lang, q string, truncated bool) searchView 
 // apiSearch is the JSON of a search: the results of the page, in its order.
 type apiSearch struct {
 	Lang      string            `json:"lang"`
-	Query     string            `json:"query"` // as searched for: NFKC, single spaces, cut to maxQueryRunes
+	Query     string            `json:"query"` // as searched for: NFKC, lower case, single spaces, cut to maxQueryRunes
 	Truncated bool              `json:"truncated"`
 	Results   []apiSearchResult `json:"results"`
 }
@@ -448,7 +448,9 @@ func (s *Server) serveSearchJSON(w http.ResponseWriter, r *http.Request) error {
 		defer release()
 	}
 	v := s.searchView(state(r).lang, clean, truncated)
-	out := apiSearch{Lang: v.Lang.Code, Query: v.Query, Truncated: truncated, Results: []apiSearchResult{}}
+	// Lower-cased, as this field has always been; the page shows the
+	// query as typed.
+	out := apiSearch{Lang: v.Lang.Code, Query: strings.ToLower(v.Query), Truncated: truncated, Results: []apiSearchResult{}}
 	for _, res := range v.Results {
 		var snip strings.Builder
 		for _, part := range res.Snippet {

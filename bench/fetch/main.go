@@ -45,8 +45,8 @@ func main() {
 				resp.Body.Close()
 				if resp.StatusCode/100 == 2 {
 					ok.Add(1)
-				} else {
-					bad.Add(1)
+				} else if bad.Add(1) <= 10 {
+					fmt.Fprintf(os.Stderr, "%s: %d\n", p, resp.StatusCode)
 				}
 			}
 		}()

@@ -17,6 +17,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/rand"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"log"
@@ -25,6 +27,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/valyala/fasthttp"
 )
@@ -37,7 +40,8 @@ type page struct {
 }
 
 // fixed are the headers every page response carries, as the real server
-// sends them.
+// sends them; with Content-Language, ETag, Content-Length and X-Request-Id
+// per response, they are exactly the site's headers.
 var fixed = [][2]string{
 	{"Cache-Control", "public, max-age=3600"},
 	{"Content-Encoding", "gzip"},
@@ -52,6 +56,22 @@ var fixed = [][2]string{
 	{"X-Frame-Options", "DENY"},
 }
 
+// requestIDs numbers the responses as the site does (X-Request-Id: a
+// random prefix and a counter in base 36), so the ceiling makes the same
+// per-request header value.
+type requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func (g *requestIDs) next() string { return g.prefix + "-" + strconv.FormatUint(g.n.Add(1), 36) }
+
+func newRequestIDs() *requestIDs {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return &requestIDs{prefix: hex.EncodeToString(b)}
+}
+
 func main() {
 	stack := flag.String("stack", "nethttp", "HTTP stack: nethttp or fasthttp")
 	addr := flag.String("addr", "127.0.0.1:18082", "listen address")
@@ -64,9 +84,9 @@ func main() {
 	}
 	switch *stack {
 	case "nethttp":
-		log.Fatal(http.ListenAndServe(*addr, netHTTPHandler(pages)))
+		log.Fatal(http.ListenAndServe(*addr, netHTTPHandler(pages, newRequestIDs())))
 	case "fasthttp":
-		log.Fatal(fasthttp.ListenAndServe(*addr, fastHTTPHandler(pages)))
+		log.Fatal(fasthttp.ListenAndServe(*addr, fastHTTPHandler(pages, newRequestIDs())))
 	default:
 		log.Fatalf("unknown -stack %q", *stack)
 	}
@@ -116,7 +136,7 @@ func readETags(name string) (map[string]string, error) {
 	return etags, nil
 }
 
-func netHTTPHandler(pages map[string]*page) http.Handler {
+func netHTTPHandler(pages map[string]*page, ids *requestIDs) http.Handler {
 	// Header values are made once, as the real server does.
 	type prepared struct {
 		body               []byte
@@ -143,11 +163,12 @@ func netHTTPHandler(pages map[string]*page) http.Handler {
 		h["Content-Language"] = p.lang
 		h["Etag"] = p.etag
 		h["Content-Length"] = p.length
+		h["X-Request-Id"] = []string{ids.next()}
 		w.Write(p.body)
 	})
 }
 
-func fastHTTPHandler(pages map[string]*page) fasthttp.RequestHandler {
+func fastHTTPHandler(pages map[string]*page, ids *requestIDs) fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
 		p, ok := pages[string(ctx.RequestURI())]
 		if !ok {
@@ -159,6 +180,7 @@ func fastHTTPHandler(pages map[string]*page) fasthttp.RequestHandler {
 		}
 		ctx.Response.Header.Set("Content-Language", p.lang)
 		ctx.Response.Header.Set("Etag", p.etag)
+		ctx.Response.Header.Set("X-Request-Id", ids.next())
 		ctx.SetBody(p.body)
 	}
 }

@@ -43,6 +43,11 @@ type Base struct {
 	// Twin is the absolute URL of the page's markdown twin in its
 	// language (markdown_twin.go), "" for a page that has none.
 	Twin string
+	// Translation says how the page's content was translated, with a link
+	// to the English original (translation.go); nil for the source
+	// language, a page shown in it for want of a translation, and pages
+	// made of interface messages only (which /translations accounts for).
+	Translation *translationNote
 	// UI holds the language's plain UI strings by message id, for the
 	// templates: a map index costs less than a method call per string.
 	UI map[string]string

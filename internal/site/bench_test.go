@@ -50,15 +50,7 @@ func BenchmarkServeCachedPage(b *testing.B) {
 			r := httptest.NewRequest("GET", target, nil)
 			r.Header.Set("Accept-Encoding", "gzip, br")
 			s.ServeHTTP(httptest.NewRecorder(), r) // builds the compare page once
-			w := &discardWriter{h: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.h)
-				s.ServeHTTP(w, r)
-			}
-			if w.status != http.StatusOK {
-				b.Fatalf("status %d", w.status)
-			}
+			benchServe(b, s, r)
 		})
 	}
 }
@@ -112,15 +104,21 @@ func BenchmarkSearch(b *testing.B) {
 		b.Run(target, func(b *testing.B) {
 			r := httptest.NewRequest("GET", target, nil)
 			s.ServeHTTP(httptest.NewRecorder(), r) // builds the index once
-			w := &discardWriter{h: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.h)
-				s.ServeHTTP(w, r)
-			}
-			if w.status != http.StatusOK {
-				b.Fatalf("status %d", w.status)
-			}
+			benchServe(b, s, r)
 		})
+	}
+}
+
+// benchServe serves r in a loop through a writer that keeps nothing, and
+// fails unless the answer was 200.
+func benchServe(b *testing.B, h http.Handler, r *http.Request) {
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+	if w.status != http.StatusOK {
+		b.Fatalf("status %d", w.status)
 	}
 }

@@ -63,7 +63,6 @@ func notFoundAs(suffix string) error {
 type codeView struct {
 	Base
 	Text         codeText
-	Translation  *translationNote
 	H1           string
 	Category     string // basic codes: the second digit's category
 	ClassMeaning string

@@ -154,11 +154,10 @@ type compareView struct {
 	A, B     codeText
 	Sides    []template.HTML // A's and B's pre-rendered texts
 	Rows     []compareRow
-	// The written note for the pair, when there is one, and what it says
-	// of its translation.
+	// The written note for the pair, when there is one (its translation
+	// note is Base.Translation).
 	Differences *section
 	Which       *section
-	Translation *translationNote
 	// Generated "when to use which" when there is no note.
 	Uses []codeText
 }
@@ -225,9 +224,6 @@ type comboView struct {
 	Notes []section
 	Which section
 	Rows  []compareRow
-	// Translation stays nil: a combined page is made of interface
-	// messages only, which /translations accounts for per language.
-	Translation *translationNote
 }
 
 func (s *Server) comboView(l locale.Lang, p pair) comboView {

@@ -267,7 +267,6 @@ type responseView struct {
 	Base
 	H1, Summary  string
 	Fallback     bool
-	Translation  *translationNote
 	ProviderName string
 	ProviderURL  string
 	Lines        []lineView

@@ -238,7 +238,7 @@ var (
 // did not, a response in a language varies with the cookie and
 // Accept-Language.
 func (r *Response) Write(w http.ResponseWriter, req *http.Request, langFromURL bool) {
-	enc := NegotiateEncoding(req.Header.Get("Accept-Encoding"))
+	enc := NegotiateEncoding(HeaderValue(req.Header, "Accept-Encoding"))
 	v, err := r.variant(enc)
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -264,7 +264,7 @@ func (r *Response) Write(w http.ResponseWriter, req *http.Request, langFromURL b
 	h["Cache-Control"] = cacheControl(h, r.policy, negotiated)
 	if r.status == http.StatusOK {
 		h["Etag"] = v.etag
-		if etagMatch(req.Header.Get("If-None-Match"), v.etag[0]) {
+		if etagMatch(HeaderValue(req.Header, "If-None-Match"), v.etag[0]) {
 			delete(h, "Content-Type")
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -277,13 +277,22 @@ func (r *Response) Write(w http.ResponseWriter, req *http.Request, langFromURL b
 	}
 }
 
+// HeaderValue is h.Get(key) for a key already in canonical form: the
+// server stores request headers under canonical keys, so the lookup needs
+// no canonicalisation (which h.Get does on every call).
+func HeaderValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // etagMatch implements the weak comparison RFC 9110 §13.1.2 prescribes for
 // If-None-Match: "*" or any listed tag equal to etag, ignoring W/.
 func etagMatch(header, etag string) bool {
-	if header == "" {
-		return false
-	}
-	for _, t := range strings.Split(header, ",") {
+	for header != "" {
+		var t string
+		t, header, _ = strings.Cut(header, ",")
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == "*" || t == etag {
 			return true
@@ -300,7 +309,9 @@ func NegotiateEncoding(header string) string {
 		return ""
 	}
 	gz, br, star := -1.0, -1.0, -1.0
-	for _, part := range strings.Split(header, ",") {
+	for header != "" {
+		var part string
+		part, header, _ = strings.Cut(header, ",")
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		name = strings.ToLower(strings.TrimSpace(name))
 		v := 1.0

@@ -206,12 +206,17 @@ const chooseParam = "choose"
 // reqState is what the middleware learn about a request, worked out once
 // and shared through a single context value: the request id, the language
 // and how it was chosen, and whether the switcher sent the request.
+//
+// The state is the request's context itself: it wraps the context the
+// request came with and answers Value(stateKey{}) with itself, which saves
+// the separate context value every request would otherwise allocate.
 type reqState struct {
-	id      string
-	lang    locale.Lang
-	source  locale.Source
-	langSet bool // the language has been negotiated
-	choose  bool // the URL carries choose=1 (a link from the switcher)
+	context.Context // the request's context as begin received it
+	id              string
+	lang            locale.Lang
+	source          locale.Source
+	langSet         bool // the language has been negotiated
+	choose          bool // the URL carries choose=1 (a link from the switcher)
 }
 
 // langFromURL reports whether the URL chose the language (?lang=): then
@@ -230,6 +235,15 @@ func (st *reqState) langQuery() string {
 
 type stateKey struct{}
 
+// Value implements context.Context: the state under stateKey, everything
+// else from the context the request came with.
+func (st *reqState) Value(key any) any {
+	if _, ok := key.(stateKey); ok {
+		return st
+	}
+	return st.Context.Value(key)
+}
+
 // state returns the request's state. Every request has one (begin is the
 // outermost middleware); a handler called without it, as in a unit test,
 // gets the default language.
@@ -237,15 +251,15 @@ func state(r *http.Request) *reqState {
 	if st, ok := r.Context().Value(stateKey{}).(*reqState); ok {
 		return st
 	}
-	return &reqState{}
+	return &reqState{Context: r.Context()}
 }
 
 // begin is the outermost middleware: it gives the request its state and id.
 func (s *Server) begin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &reqState{id: s.ids.next(), lang: s.locales.Default()}
+		st := &reqState{Context: r.Context(), id: s.ids.next(), lang: s.locales.Default()}
 		w.Header()["X-Request-Id"] = []string{st.id}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
+		next.ServeHTTP(w, r.WithContext(st))
 	})
 }
 
@@ -269,7 +283,7 @@ func (s *Server) resolveLang(r *http.Request, st *reqState, useQuery bool) {
 	if c, err := r.Cookie(cookieName); err == nil {
 		cookie = c.Value
 	}
-	st.lang, st.source = s.locales.Negotiate(query, cookie, r.Header.Get("Accept-Language"))
+	st.lang, st.source = s.locales.Negotiate(query, cookie, prepared.HeaderValue(r.Header, "Accept-Language"))
 	st.langSet = true
 }
 

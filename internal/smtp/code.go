@@ -124,22 +124,19 @@ func Less(a, b string) bool {
 	if IsBasic(a) != IsBasic(b) {
 		return IsBasic(a)
 	}
-	na, nb := numbers(a), numbers(b)
-	for i := range min(len(na), len(nb)) {
-		if na[i] != nb[i] {
-			return na[i] < nb[i]
+	// Part by part, without building slices: the site compares codes on
+	// every compare-page request.
+	for a != "" && b != "" {
+		var pa, pb string
+		pa, a, _ = strings.Cut(a, ".")
+		pb, b, _ = strings.Cut(b, ".")
+		na, _ := strconv.Atoi(pa)
+		nb, _ := strconv.Atoi(pb)
+		if na != nb {
+			return na < nb
 		}
 	}
-	return len(na) < len(nb)
-}
-
-func numbers(code string) []int {
-	var ns []int
-	for _, p := range strings.Split(code, ".") {
-		n, _ := strconv.Atoi(p)
-		ns = append(ns, n)
-	}
-	return ns
+	return a == "" && b != ""
 }
 
 func canonicalNumbers(code string) bool {

@@ -65,6 +65,44 @@ func TestThrottle(t *testing.T) {
 	}
 }
 
+// A request past the in-flight cap waits in the backlog and is served when
+// a slot frees; one past the backlog is told to come back at once.
+func TestThrottleBacklogWaits(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{}, 2)
+	th := newThrottler(1, 1)
+	h := th.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		started <- struct{}{}
+		<-release
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	codes := make(chan int, 2)
+	serve := func() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		codes <- w.Code
+	}
+	go serve()
+	<-started // the first holds the only slot
+	go serve()
+	// The second waits in the backlog; once it is there, a third finds the
+	// backlog full.
+	for th.waiting.Load() != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.Code != http.StatusServiceUnavailable {
+		t.Errorf("past the backlog: %d, want 503", w.Code)
+	}
+	close(release)
+	for range 2 {
+		if c := <-codes; c != http.StatusNoContent {
+			t.Errorf("a request in the cap or the backlog got %d, want 204", c)
+		}
+	}
+}
+
 // The access log has what an operator needs and nothing private.
 func TestAccessLog(t *testing.T) {
 	var logs bytes.Buffer

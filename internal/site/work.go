@@ -49,10 +49,8 @@ func newWorkLimit(n int, wait time.Duration) *workLimit {
 // that gives it back; ok is false when no slot came free in time or the
 // client went away.
 func (l *workLimit) acquire(ctx context.Context) (release func(), ok bool) {
-	select {
-	case l.slots <- struct{}{}:
+	if l.tryAcquire() {
 		return l.release, true
-	default:
 	}
 	t := time.NewTimer(l.wait)
 	defer t.Stop()
@@ -63,6 +61,16 @@ func (l *workLimit) acquire(ctx context.Context) (release func(), ok bool) {
 		return nil, false
 	case <-ctx.Done():
 		return nil, false
+	}
+}
+
+// tryAcquire takes a slot if one is free, without waiting.
+func (l *workLimit) tryAcquire() bool {
+	select {
+	case l.slots <- struct{}{}:
+		return true
+	default:
+		return false
 	}
 }
 

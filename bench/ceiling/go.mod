@@ -2,7 +2,10 @@ module smtpcodes.dev/bench/ceiling
 
 go 1.26.8
 
-require github.com/valyala/fasthttp v1.78.0
+require (
+	github.com/go-chi/chi/v5 v5.5.0
+	github.com/valyala/fasthttp v1.78.0
+)
 
 require (
 	github.com/klauspost/compress v1.20.3 // indirect

@@ -28,7 +28,9 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/valyala/fasthttp"
 )
 
@@ -73,7 +75,7 @@ func newRequestIDs() *requestIDs {
 }
 
 func main() {
-	stack := flag.String("stack", "nethttp", "HTTP stack: nethttp or fasthttp")
+	stack := flag.String("stack", "nethttp", "HTTP stack: nethttp, chi (net/http behind a chi router) or fasthttp")
 	addr := flag.String("addr", "127.0.0.1:18082", "listen address")
 	dir := flag.String("dir", "", "static export directory")
 	list := flag.String("list", "", "file of URLs to serve, one per line (/codes/421?lang=en)")
@@ -84,7 +86,9 @@ func main() {
 	}
 	switch *stack {
 	case "nethttp":
-		log.Fatal(http.ListenAndServe(*addr, netHTTPHandler(pages, newRequestIDs())))
+		log.Fatal(netHTTPServer(*addr, netHTTPHandler(pages, newRequestIDs())).ListenAndServe())
+	case "chi":
+		log.Fatal(netHTTPServer(*addr, chiHandler(netHTTPHandler(pages, newRequestIDs()))).ListenAndServe())
 	case "fasthttp":
 		log.Fatal(fasthttp.ListenAndServe(*addr, fastHTTPHandler(pages, newRequestIDs())))
 	default:
@@ -136,6 +140,22 @@ func readETags(name string) (map[string]string, error) {
 	return etags, nil
 }
 
+// netHTTPServer is configured as the site's server is (newHTTPServer in the
+// repository's main.go): with these timeouts net/http sets a read and a write
+// deadline on the connection for every request, work the site cannot
+// skip and the ceiling must then do too.
+func netHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+}
+
 func netHTTPHandler(pages map[string]*page, ids *requestIDs) http.Handler {
 	// Header values are made once, as the real server does.
 	type prepared struct {
@@ -166,6 +186,15 @@ func netHTTPHandler(pages map[string]*page, ids *requestIDs) http.Handler {
 		h["X-Request-Id"] = []string{ids.next()}
 		w.Write(p.body)
 	})
+}
+
+// chiHandler routes the site's two page patterns through a chi router to
+// the bare handler: the cost of the router the site is built on, alone.
+func chiHandler(h http.Handler) http.Handler {
+	r := chi.NewRouter()
+	r.Get("/codes/{code}", h.ServeHTTP)
+	r.Get("/compare/{pair}", h.ServeHTTP)
+	return r
 }
 
 func fastHTTPHandler(pages map[string]*page, ids *requestIDs) fasthttp.RequestHandler {

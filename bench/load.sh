@@ -15,11 +15,12 @@
 # CPU time per request, in user space and in the kernel (/proc/PID/stat). Loopback only; installs wrk, nginx and nginx's brotli
 # module from Debian when they are missing.
 #
-# With CEILING=1, two more servers join the rounds: bench/ceiling, which
-# serves the same gzipped pages from memory and does nothing else, once on
-# net/http ("nethttp-min") and once on fasthttp ("fasthttp-min"). They show
-# how much of the gap to nginx is the site's own request path and how much
-# is the HTTP stack under it.
+# With CEILING=1, three more servers join the rounds: bench/ceiling, which
+# serves the same gzipped pages from memory with the same headers and does
+# nothing else, on net/http ("nethttp-min", with the site's server
+# timeouts), on net/http behind a chi router ("chi-min") and on fasthttp
+# ("fasthttp-min"). They show how much of the gap to nginx is the site's
+# own request path, how much the router and how much the HTTP stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,7 @@ GO_PORT=18080
 NGINX_PORT=18081
 NETHTTP_PORT=18082
 FASTHTTP_PORT=18083
+CHI_PORT=18084
 CEILING=${CEILING:-}
 
 need=()
@@ -96,8 +98,8 @@ servers=("go $GO_PORT $go_pid" "nginx $NGINX_PORT $(pgrep -P "$(cat "$work/nginx
 if [ -n "$CEILING" ]; then
   (cd bench/ceiling && go build -o "$work/ceiling" .)
   ceiling_pids=""
-  for stack in nethttp fasthttp; do
-    port=$NETHTTP_PORT; [ $stack = fasthttp ] && port=$FASTHTTP_PORT
+  for stack in nethttp chi fasthttp; do
+    case $stack in nethttp) port=$NETHTTP_PORT;; chi) port=$CHI_PORT;; fasthttp) port=$FASTHTTP_PORT;; esac
     GOMAXPROCS=1 taskset -c 0 "$work/ceiling" -stack $stack -addr "127.0.0.1:$port" -dir "$export_dir" -list "$work/urls.txt" &
     ceiling_pids="$ceiling_pids $!"
     servers+=("$stack-min $port $!")
@@ -166,12 +168,14 @@ awk '
     return a[int((m+1)/2)]
   }
   END {
-    printf "%-17s %8s %8s %8s %8s %14s %12s %12s %12s\n", "", "req/s", "p50 ms", "p99 ms", "max ms", "req/s : nginx", "p99 : nginx", "user µs/req", "kernel µs/req"
-    n_order = split("go nethttp-min fasthttp-min nginx go-hot nethttp-min-hot fasthttp-min-hot nginx-hot", order, " ")
+    printf "%-17s %8s %8s %8s %8s %14s %12s %16s %12s %12s\n", "", "req/s", "p50 ms", "p99 ms", "max ms", "req/s : nginx", "p99 : nginx", "req/s : ceiling", "user µs/req", "kernel µs/req"
+    n_order = split("go nethttp-min chi-min fasthttp-min nginx go-hot nethttp-min-hot chi-min-hot fasthttp-min-hot nginx-hot", order, " ")
     for (o=1; o<=n_order; o++) { s=order[o]; if (s in names) { r[s]=median(s,"rps"); p99[s]=median(s,"p99") } }
     for (o=1; o<=n_order; o++) { s=order[o]; if (!(s in names)) continue
       ref = (s ~ /-hot$/) ? "nginx-hot" : "nginx"
-      printf "%-17s %8.0f %8.2f %8.2f %8.2f %13.2fx %11.2fx %12.1f %12.1f\n", s, r[s], median(s,"p50"), p99[s], median(s,"max"), r[s]/r[ref], p99[s]/p99[ref], median(s,"user_us"), median(s,"kernel_us") }
+      ceil = (s ~ /-hot$/) ? "nethttp-min-hot" : "nethttp-min"
+      vs = (ceil in names) ? sprintf("%15.2fx", r[s]/r[ceil]) : sprintf("%16s", "-")
+      printf "%-17s %8.0f %8.2f %8.2f %8.2f %13.2fx %11.2fx %s %12.1f %12.1f\n", s, r[s], median(s,"p50"), p99[s], median(s,"max"), r[s]/r[ref], p99[s]/p99[ref], vs, median(s,"user_us"), median(s,"kernel_us") }
   }' "$results"
 echo "== memory: every code page and $MEMORY_SAMPLE x 2 compare pages requested"
 {

@@ -285,7 +285,7 @@ func TestCompressionDoesNotDependOnHistory(t *testing.T) {
 		fmt.Fprintf(&large, "<url><loc>https://smtp.example/compare/%d-vs-%d?lang=ja</loc></url>\n", i, i*7%1000)
 	}
 	small := []byte(strings.Repeat("550 5.1.1 The email account that you tried to reach does not exist. ", 40))
-	for _, level := range []int{BrotliLevel, OnDemandBrotliLevel} {
+	for _, level := range []int{BrotliLevel} {
 		fresh := func(b []byte) []byte {
 			var buf bytes.Buffer
 			w := brotli.NewWriterLevel(&buf, level)
@@ -304,6 +304,27 @@ func TestCompressionDoesNotDependOnHistory(t *testing.T) {
 		Gzip(large.Bytes(), level)
 		if again := Gzip(small, level); !bytes.Equal(first, again) {
 			t.Errorf("gzip %d: %d bytes after a large body, %d before", level, len(again), len(first))
+		}
+	}
+}
+
+// A response made on demand has no brotli variant: a client that accepts
+// brotli and gzip gets gzip, one that accepts only brotli the identity.
+func TestOnDemandHasNoBrotli(t *testing.T) {
+	resp := New(http.StatusOK, htmlType, "en", Page, []byte(strings.Repeat("421 4.7.0 Try again later ", 200))).OnDemand()
+	if resp.HasBrotli() {
+		t.Fatal("an on-demand response has a brotli variant")
+	}
+	if _, _, err := resp.Variant("br"); err == nil {
+		t.Error("Variant(br) of an on-demand response: no error")
+	}
+	for header, want := range map[string]string{"gzip, deflate, br, zstd": "gzip", "br": "", "br;q=1, gzip;q=0.5": "gzip", "": ""} {
+		r := httptest.NewRequest("GET", "/compare/421-vs-450?lang=en", nil)
+		r.Header.Set("Accept-Encoding", header)
+		w := httptest.NewRecorder()
+		resp.Write(w, r, true)
+		if got := w.Header().Get("Content-Encoding"); got != want {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", header, got, want)
 		}
 	}
 }

@@ -38,9 +38,11 @@ import (
 //	                the languages ?lang=, the cookie and Accept-Language
 //	                name, as nginx maps (langmaps.go)
 //
-// Every file has .gz and .br siblings. With the default levels they are the
+// Every file has a .gz sibling, and a .br one unless the server makes it
+// on demand (compare pages and their twins, the compare sitemaps: see
+// prepared's compression levels). With the default levels they are the
 // very bytes the server sends; MaxCompression trades that identity for
-// smaller files (gzip 9, brotli 11).
+// smaller files (gzip 9 and brotli 11 for every file).
 
 // ExportOptions configures Export.
 type ExportOptions struct {
@@ -213,28 +215,36 @@ func (s *Server) exportOne(opt ExportOptions, j exportJob, etags *sync.Map) (fil
 	if err != nil {
 		return 0, 0, fmt.Errorf("export %s: %w", j.name, err)
 	}
-	var gz, br []byte
-	if opt.MaxCompression {
-		gz, br = prepared.Gzip(body, prepared.MaxGzipLevel), prepared.Brotli(body, prepared.MaxBrotliLevel)
-	} else {
-		gz, _, _ = r.Variant("gzip")
-		br, _, _ = r.Variant("br")
-	}
 	base := filepath.Join(opt.Dir, filepath.FromSlash(j.name))
+	type file struct {
+		name string
+		data []byte
+	}
+	out := []file{{base, body}}
+	switch {
+	case opt.MaxCompression:
+		out = append(out, file{base + ".gz", prepared.Gzip(body, prepared.MaxGzipLevel)}, file{base + ".br", prepared.Brotli(body, prepared.MaxBrotliLevel)})
+	default:
+		// The server's own variants: a response made on demand has no
+		// brotli one, and nginx then serves the .gz, as the server does.
+		gz, _, _ := r.Variant("gzip")
+		out = append(out, file{base + ".gz", gz})
+		if r.HasBrotli() {
+			br, _, _ := r.Variant("br")
+			out = append(out, file{base + ".br", br})
+		}
+	}
 	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
 		return 0, 0, fmt.Errorf("export: %w", err)
 	}
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{base, body}, {base + ".gz", gz}, {base + ".br", br}} {
+	for _, f := range out {
 		if err := os.WriteFile(f.name, f.data, 0o644); err != nil {
 			return 0, 0, fmt.Errorf("export: %w", err)
 		}
 		bytes += int64(len(f.data))
 	}
 	etags.Store("/"+j.name, strings.Trim(r.ETag(), `"`))
-	return 3, bytes, nil
+	return len(out), bytes, nil
 }
 
 // writeRedirects writes the canonical redirects the server computes, for

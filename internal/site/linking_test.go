@@ -377,8 +377,8 @@ func TestSitemapAndRobots(t *testing.T) {
 		if err := xml.Unmarshal([]byte(res.body), &set); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		if len(set.URLs) > 50000 {
-			t.Errorf("%s has %d URLs, over the protocol's limit", path, len(set.URLs))
+		if len(set.URLs) > 50000 || len(res.body) > 50<<20 {
+			t.Errorf("%s has %d URLs in %d bytes, over the protocol's limits (50,000 and 50 MB)", path, len(set.URLs), len(res.body))
 		}
 		total += len(set.URLs)
 		for _, u := range set.URLs {

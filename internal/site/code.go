@@ -10,6 +10,7 @@ import (
 
 	"smtpcodes.dev/internal/content"
 	"smtpcodes.dev/internal/locale"
+	"smtpcodes.dev/internal/smtp"
 )
 
 // The code page: /codes/421 and /codes/5.7.26 (and their JSON, api.go).
@@ -127,7 +128,7 @@ func (s *Server) codeView(l locale.Lang, c *content.Code) codeView {
 	for _, r := range c.Reuses {
 		v.Claims = append(v.Claims, claimViews(r.Claims)...)
 	}
-	v.Responses = s.responsesWith(b, c.ID)
+	v.Responses = s.responsesWith(b, c.ID, maxFamiliesShown)
 	if c.Registry != nil {
 		for _, r := range s.store.ResponsesWith(c.ID) {
 			if r.Registry == "differs" {
@@ -315,22 +316,39 @@ func claimViews(claims []content.Claim) []claimView {
 	return out
 }
 
-// providerResponses is one provider's families that carry a code.
+// providerResponses is one provider's families that carry a code: the
+// first maxFamiliesShown of them, and where the others are.
 type providerResponses struct {
 	Provider string
 	URL      string
 	Families []responseLink
+	More     string // the provider's page at this code, when families were left out
 }
 
+// maxFamiliesShown is how many of one provider's families a code page
+// lists. 550 is carried by nearly 200 families; listed in full they made
+// its page the heaviest of the site, over the 14 KiB a page may weigh
+// gzipped once six languages' alternates are in its head. The provider's
+// page lists them all, grouped by basic code.
+const maxFamiliesShown = 3
+
 // responsesWith lists the catalogued families with lines that carry the
-// code, by provider.
-func (s *Server) responsesWith(b Base, code string) []providerResponses {
+// code, by provider: up to limit of each provider's (all when limit is 0).
+func (s *Server) responsesWith(b Base, code string, limit int) []providerResponses {
 	var out []providerResponses
 	for _, r := range s.store.ResponsesWith(code) {
 		if n := len(out); n == 0 || out[n-1].Provider != r.Provider.Name {
 			out = append(out, providerResponses{Provider: r.Provider.Name, URL: b.Link(providerURL(r.Provider.ID))})
 		}
-		out[len(out)-1].Families = append(out[len(out)-1].Families, s.responseLink(b, r))
+		last := &out[len(out)-1]
+		if limit > 0 && len(last.Families) == limit {
+			last.More = last.URL
+			if smtp.IsBasic(code) {
+				last.More += "#code-" + code // the provider page's section for the code
+			}
+			continue
+		}
+		last.Families = append(last.Families, s.responseLink(b, r))
 	}
 	return out
 }

@@ -229,9 +229,10 @@ func (s *Server) codeTwin(v codeView) []byte {
 		}
 		d.endList()
 	}
-	if len(v.Responses) > 0 {
+	// The twin lists every family: it has no page weight to keep.
+	if responses := s.responsesWith(b, c.ID, 0); len(responses) > 0 {
 		d.heading(2, "responses", b.T(headingMsg("responses")))
-		for _, pr := range v.Responses {
+		for _, pr := range responses {
 			for _, f := range pr.Families {
 				d.item(mdText(pr.Provider) + ": " + mdLink(f.Title, s.twinHref(f.URL)))
 			}

@@ -146,3 +146,31 @@ func TestDecoderLinksResponses(t *testing.T) {
 	res := do(t, h, "GET", "/decode?lang=en&text="+url.QueryEscape("421 4.7.0 [TSS04] Messages from 203.0.113.9 temporarily deferred due to user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes"), nil)
 	checkBody(t, res.body, []string{"This is a catalogued reply of Yahoo and AOL:", `href="/providers/yahoo/tss04-complaints?lang=en#line-`}, nil)
 }
+
+// A code page lists at most three of a system's explanations and links to
+// the rest: the system's page at the code's own section, which has them all.
+func TestCodePageListsFewResponsesPerSystem(t *testing.T) {
+	h := testHandler(t)
+	res := do(t, h, "GET", "/codes/550?lang=en", nil)
+	if res.status != 200 {
+		t.Fatalf("status %d", res.status)
+	}
+	more := `<li class="more"><a href="/providers/gmail?lang=en#code-550">All Gmail explanations with 550</a></li>`
+	checkBody(t, res.body, []string{more}, nil)
+	i := strings.Index(res.body, `<h3><a href="/providers/gmail?lang=en">Gmail</a></h3>`)
+	j := strings.Index(res.body, more)
+	if i < 0 || j < i {
+		t.Fatal("no Gmail list before its link to the rest")
+	}
+	if n := strings.Count(res.body[i:j], "<li>"); n != maxFamiliesShown {
+		t.Errorf("Gmail's list on /codes/550 has %d explanations, want %d", n, maxFamiliesShown)
+	}
+	provider := do(t, h, "GET", "/providers/gmail?lang=en", nil)
+	checkBody(t, provider.body, []string{`id="code-550"`}, nil)
+	// An enhanced code's link goes to the system's page: its sections are
+	// basic codes.
+	enhanced := do(t, h, "GET", "/codes/5.7.1?lang=ja", nil)
+	if strings.Contains(enhanced.body, `#code-5.7.1"`) {
+		t.Error("/codes/5.7.1 links to a provider section that does not exist")
+	}
+}

@@ -1,6 +1,7 @@
 package locale
 
 import (
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"io/fs"
 	"os"
 	"testing"
@@ -155,5 +156,44 @@ func TestOptionalMessage(t *testing.T) {
 		if missing := s.Missing(l); len(missing) > 0 {
 			t.Errorf("%s: missing %v", tt.lang, missing)
 		}
+	}
+}
+
+// T fills messages that only name fields without go-i18n's template run;
+// the result must be what go-i18n makes, in every language, for every
+// message it fills that way.
+func TestFieldMessagesMatchGoI18n(t *testing.T) {
+	s, err := Load(dirFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kv []any
+	for _, name := range []string{"A", "B", "Code", "Count", "Max", "Provider", "Query", "Section", "Title", "URL", "Lang", "Name", "Version", "Date", "N"} {
+		kv = append(kv, name, name+"<&>value")
+	}
+	filled := 0
+	for i, l := range s.Langs() {
+		tr := s.Translator(l)
+		for id := range s.fields[i] {
+			data := map[string]any{}
+			for j := 0; j+1 < len(kv); j += 2 {
+				data[kv[j].(string)] = kv[j+1]
+			}
+			want, err := tr.localizer.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+			if err != nil {
+				t.Fatalf("%s %s: %v", l.Code, id, err)
+			}
+			if got := tr.T(id, kv...); got != want {
+				t.Errorf("%s %s: T gives %q, go-i18n %q", l.Code, id, got, want)
+			}
+			filled++
+		}
+	}
+	if filled == 0 {
+		t.Fatal("no message is filled without a template")
+	}
+	// A field the caller does not give prints as text/template prints it.
+	if got := fill([]part{{text: "x "}, {text: "Code", field: true}}, nil); got != "x <no value>" {
+		t.Errorf("missing field: %q", got)
 	}
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Budgets with more languages before their translations exist: copies the
-# tree, adds N stand-in languages whose locale file and content are copies
-# of the Japanese ones (the same amount of text per language as a real
+# Budgets at N languages, before every translation exists: copies the
+# tree, keeps the shipped languages as they are and adds stand-ins for the
+# missing ones up to N (their locale file and content are copies of the
+# Japanese ones: the same amount of text per language as a real
 # translation), builds that server, and measures what issue 15's budgets
 # name: ready after exec, resident memory after every code page and a
 # sample of compare pages in every language, and the static export to

@@ -191,17 +191,16 @@ func fieldMessages(messages map[string]string) map[string][]part {
 		if !strings.Contains(text, "{{") {
 			continue
 		}
-		var parts []part
-		rest := text
-		for _, m := range fieldRef.FindAllStringSubmatchIndex(text, -1) {
-			parts = append(parts, part{text: text[len(text)-len(rest) : m[0]]}, part{text: text[m[2]:m[3]], field: true})
-			rest = text[m[1]:]
-		}
-		parts = append(parts, part{text: rest})
 		if literal := fieldRef.ReplaceAllString(text, ""); strings.Contains(literal, "{{") || strings.Contains(literal, "}}") {
-			continue
+			continue // another action: go-i18n's
 		}
-		out[id] = parts
+		var parts []part
+		end := 0 // of the previous field reference
+		for _, m := range fieldRef.FindAllStringSubmatchIndex(text, -1) {
+			parts = append(parts, part{text: text[end:m[0]]}, part{text: text[m[2]:m[3]], field: true})
+			end = m[1]
+		}
+		out[id] = append(parts, part{text: text[end:]})
 	}
 	return out
 }

@@ -342,9 +342,11 @@ func (s *Server) responsesWith(b Base, code string, limit int) []providerRespons
 		}
 		last := &out[len(out)-1]
 		if limit > 0 && len(last.Families) == limit {
-			last.More = last.URL
-			if smtp.IsBasic(code) {
-				last.More += "#code-" + code // the provider page's section for the code
+			if last.More == "" {
+				last.More = last.URL
+				if smtp.IsBasic(code) {
+					last.More += "#code-" + code // the provider page's section for the code
+				}
 			}
 			continue
 		}

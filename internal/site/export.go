@@ -146,7 +146,7 @@ func (s *Server) exportJobs() iter.Seq[exportJob] {
 				return
 			}
 		}
-		for n := 1; (n-1)*s.comparePerMap() < s.pairs(); n++ {
+		for n := 1; (n-1)*s.perMap < s.pairs(); n++ {
 			if !yield(exportJob{name: "sitemap-compare-" + strconv.Itoa(n) + ".xml", build: func() (*prepared.Response, error) { return s.compareSitemap(n) }}) {
 				return
 			}

@@ -170,8 +170,10 @@ type Server struct {
 	// compares holds compare pages, their JSON and the compare sitemaps,
 	// built on first request.
 	compares *prepared.Cache
-	ids      *requestIDs
-	handler  http.Handler
+	// perMap is how many pairs a compare sitemap lists (comparePerMap).
+	perMap  int
+	ids     *requestIDs
+	handler http.Handler
 }
 
 // Store returns the content the server was built from.
@@ -201,6 +203,7 @@ func New(cfg Config) (*Server, error) {
 		cfg: cfg, store: cfg.Content, locales: cfg.Locales, log: cfg.Logger,
 		ids: newRequestIDs(), compares: prepared.NewCache(cfg.CompareCacheBytes),
 		decoder: decode.New(cfg.Content.Facts.Providers, cfg.Content), limits: newLimits(cfg),
+		perMap: comparePerMap(len(cfg.Locales.Langs())),
 	}
 	var err error
 	if s.templates, err = parseTemplates(cfg.Templates); err != nil {

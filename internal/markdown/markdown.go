@@ -209,6 +209,7 @@ func (r *Renderer) renderParts(src []byte) (Section, error) {
 	var html strings.Builder
 	var text []string
 	var chunk strings.Builder
+	var ends []int // where each part ends in html
 	flush := func(code bool) error {
 		if strings.TrimSpace(chunk.String()) == "" {
 			chunk.Reset()
@@ -221,6 +222,7 @@ func (r *Renderer) renderParts(src []byte) (Section, error) {
 		}
 		out.Parts = append(out.Parts, Part{HTML: s.HTML, Code: code})
 		html.WriteString(string(s.HTML))
+		ends = append(ends, html.Len())
 		if s.Text != "" {
 			text = append(text, s.Text)
 		}
@@ -251,6 +253,13 @@ func (r *Renderer) renderParts(src []byte) (Section, error) {
 		return Section{}, err
 	}
 	out.HTML = template.HTML(html.String())
+	// The parts are kept as slices of the whole, not as copies: with every
+	// language loaded the HTML would otherwise be held twice.
+	start := 0
+	for i, end := range ends {
+		out.Parts[i].HTML = out.HTML[start:end]
+		start = end
+	}
 	out.Text = strings.Join(text, " ")
 	return out, nil
 }

@@ -80,6 +80,7 @@ func (s *Server) buildData() (*dataFiles, error) {
 		return nil, fmt.Errorf("dataset JSON: %w", err)
 	}
 	resp := prepared.New(http.StatusOK, jsonType, "", prepared.Shared, body)
+	resp.Compact()
 	f.byPath[dataJSONPath()] = resp
 	f.byPath[dataVersionedPath(v.Hash)] = resp
 	for _, l := range langs {
@@ -88,7 +89,9 @@ func (s *Server) buildData() (*dataFiles, error) {
 			if err != nil {
 				return nil, fmt.Errorf("dataset %s in %s: %w", t.Name, l, err)
 			}
-			f.byPath[dataCSVPath(l, t.Name)] = prepared.New(http.StatusOK, csvType, l, prepared.Shared, body)
+			resp := prepared.New(http.StatusOK, csvType, l, prepared.Shared, body)
+			resp.Compact()
+			f.byPath[dataCSVPath(l, t.Name)] = resp
 		}
 	}
 	return f, nil

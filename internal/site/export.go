@@ -140,7 +140,7 @@ func (s *Server) exportJobs() iter.Seq[exportJob] {
 			{name: "robots.txt", build: ready(s.robotsTxt)},
 			{name: "llms.txt", build: ready(s.llms)},
 			{name: "sitemap.xml", build: ready(s.sitemapIndex)},
-			{name: "sitemap-codes.xml", build: ready(s.sitemapCodes)},
+			{name: "sitemap-codes.xml", build: s.sitemapCodes.get},
 		} {
 			if !yield(j) {
 				return

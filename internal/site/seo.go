@@ -124,7 +124,10 @@ func (s *Server) pairs() int {
 	return n * (n - 1) / 2
 }
 
-func (s *Server) sitemaps() (index, codes *prepared.Response) {
+// codesSitemap lists every page but the comparisons. It is the largest
+// sitemap (with ten languages, about 20,000 links), so it is made on
+// first use and keeps only its compressed variants.
+func (s *Server) codesSitemap() (*prepared.Response, error) {
 	set := urlset{NS: sitemapNS, XHTML: "http://www.w3.org/1999/xhtml"}
 	set.URLs = append(set.URLs, s.sitemapURLs("/")...)
 	set.URLs = append(set.URLs, s.sitemapURLs("/codes")...)
@@ -144,6 +147,13 @@ func (s *Server) sitemaps() (index, codes *prepared.Response) {
 			set.URLs = append(set.URLs, s.sitemapURLs(responseURL(r))...)
 		}
 	}
+	resp := prepared.New(http.StatusOK, xmlType, "", prepared.Shared, marshalXML(set))
+	resp.Compact()
+	return resp, nil
+}
+
+// sitemapIndexDoc lists the sitemaps.
+func (s *Server) sitemapIndexDoc() *prepared.Response {
 	idx := sitemapIndex{NS: sitemapNS}
 	add := func(path string) {
 		idx.Sitemaps = append(idx.Sitemaps, struct {
@@ -154,8 +164,7 @@ func (s *Server) sitemaps() (index, codes *prepared.Response) {
 	for i := 1; (i-1)*s.perMap < s.pairs(); i++ {
 		add("/sitemap-compare-" + strconv.Itoa(i) + ".xml")
 	}
-	return prepared.New(http.StatusOK, xmlType, "", prepared.Shared, marshalXML(idx)),
-		prepared.New(http.StatusOK, xmlType, "", prepared.Shared, marshalXML(set))
+	return prepared.New(http.StatusOK, xmlType, "", prepared.Shared, marshalXML(idx))
 }
 
 // compareSitemap lists the comparisons of chunk n (from 1), in canonical order.
@@ -185,7 +194,11 @@ func (s *Server) serveSitemap(w http.ResponseWriter, r *http.Request) error {
 		send(w, r, s.sitemapIndex)
 		return nil
 	case "codes":
-		send(w, r, s.sitemapCodes)
+		resp, err := s.sitemapCodes.get()
+		if err != nil {
+			return err
+		}
+		send(w, r, resp)
 		return nil
 	}
 	nstr, ok := strings.CutPrefix(name, "compare-")

@@ -26,20 +26,18 @@ import (
 // and its language, never on the request: that is what lets a page be
 // rendered once and served to everyone who asks for it in that language.
 type Base struct {
-	Lang         locale.Lang
-	Path         string // the page's canonical path, without query
-	Title        string // <title>
-	Description  string // <meta name="description">
-	Langs        []langLink
-	Alternates   []alternate // <link rel="alternate" hreflang>, x-default last
-	Canonical    string      // absolute URL of the page in its language
-	OGLocale     string
-	OGAlternates []string    // og:locale of the other languages
-	JSONLD       template.JS // schema.org data, already JSON-encoded
-	CSS, JS      string      // fingerprinted asset paths
-	Icon         string
-	Crumbs       []crumb // breadcrumb trail after "All codes"; empty on the home page
-	NoIndex      bool    // search results and error pages stay out of search engines
+	Lang        locale.Lang
+	Path        string    // the page's canonical path, without query
+	Title       string    // <title>
+	Description string    // <meta name="description">
+	Links       langLinks // the links to the page in the other languages
+	Canonical   string    // absolute URL of the page in its language
+	OGLocale    string
+	JSONLD      template.JS // schema.org data, already JSON-encoded
+	CSS, JS     string      // fingerprinted asset paths
+	Icon        string
+	Crumbs      []crumb // breadcrumb trail after "All codes"; empty on the home page
+	NoIndex     bool    // search results and error pages stay out of search engines
 	// Twin is the absolute URL of the page's markdown twin in its
 	// language (markdown_twin.go), "" for a page that has none.
 	Twin string
@@ -60,6 +58,20 @@ type Base struct {
 // chrome is the start of the body up to the language switcher and the end
 // of the body from the footer on: the same on every page of a language.
 type chrome struct{ Top, Bottom template.HTML }
+
+// langLinks is a page's language links, rendered: its hreflang
+// alternates (Head), the og:locale of the other languages (OG), and the
+// language switcher (Nav). With ten languages they are a third of a
+// compare page's rendering, so they are rendered once per language with
+// pathMark for the path, and base puts the path in (see langLinks).
+type langLinks struct{ Head, OG, Nav template.HTML }
+
+// linkData is what the language links are rendered from.
+type linkData struct {
+	Langs        []langLink
+	Alternates   []alternate // <link rel="alternate" hreflang>, x-default last
+	OGAlternates []string    // og:locale of the other languages
+}
 
 type langLink struct {
 	Code, Name, URL string
@@ -107,22 +119,80 @@ func (s *Server) base(l locale.Lang, path string) Base {
 	b := Base{
 		Lang: l, Path: path, tr: s.locales.Translator(l), UI: s.ui[l.Code], Chrome: s.chrome[l.Code],
 		CSS: s.assets.path("site.css"), JS: s.assets.path("site.js"), Icon: s.assets.path("icon.svg"),
-		Canonical: s.cfg.BaseURL + path + "?lang=" + l.Code,
+		Canonical: s.cfg.BaseURL + path + "?lang=" + l.Code, OGLocale: s.ogLocale[l.Code],
+		Links: s.langLinks(l, path),
 	}
-	b.OGLocale = b.T(msgOGLocale)
 	if hasTwin(path) {
 		b.Twin = s.cfg.BaseURL + twinPath(path) + "?lang=" + l.Code
 	}
+	return b
+}
+
+// linkData lists the language links of the page at path in language l.
+func (s *Server) linkData(l locale.Lang, path string) linkData {
+	var d linkData
 	for _, o := range s.locales.Langs() {
 		if o.Code != l.Code {
-			b.OGAlternates = append(b.OGAlternates, s.locales.Translator(o).T(msgOGLocale))
+			d.OGAlternates = append(d.OGAlternates, s.ogLocale[o.Code])
 		}
 		q := url.Values{"lang": {o.Code}, chooseParam: {"1"}}
-		b.Langs = append(b.Langs, langLink{Code: o.Code, Name: o.Name, URL: path + "?" + q.Encode(), Current: o.Code == l.Code})
-		b.Alternates = append(b.Alternates, alternate{Hreflang: o.Tag.String(), URL: s.cfg.BaseURL + path + "?lang=" + o.Code})
+		d.Langs = append(d.Langs, langLink{Code: o.Code, Name: o.Name, URL: path + "?" + q.Encode(), Current: o.Code == l.Code})
+		d.Alternates = append(d.Alternates, alternate{Hreflang: o.Tag.String(), URL: s.cfg.BaseURL + path + "?lang=" + o.Code})
 	}
-	b.Alternates = append(b.Alternates, alternate{Hreflang: "x-default", URL: s.xDefault(path)})
-	return b
+	d.Alternates = append(d.Alternates, alternate{Hreflang: "x-default", URL: s.xDefault(path)})
+	return d
+}
+
+// pathMark stands for the page's path in the language links rendered once
+// per language (renderChrome).
+const pathMark = "/_path_"
+
+// langLinks returns the rendered language links of the page at path in
+// language l: the language's links rendered for pathMark, with the path
+// put in. That gives the bytes the templates would for a path that
+// html/template writes as it is in a URL attribute (ASCII letters, digits
+// and "/._-": every page of the site; TestLangLinksAsRendered); any other
+// path is rendered.
+func (s *Server) langLinks(l locale.Lang, path string) langLinks {
+	ls, ok := s.linkMarks[l.Code]
+	if !ok || !plainPath(path) {
+		return s.renderLinks(s.linkData(l, path))
+	}
+	return langLinks{
+		Head: template.HTML(strings.ReplaceAll(string(ls.Head), pathMark, path)),
+		OG:   ls.OG,
+		Nav:  template.HTML(strings.ReplaceAll(string(ls.Nav), pathMark, path)),
+	}
+}
+
+// plainPath reports whether html/template writes path unchanged in a URL
+// attribute, and path cannot be confused with pathMark.
+func plainPath(path string) bool {
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '/' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return !strings.Contains(path, "_path_")
+}
+
+// renderLinks renders language links. The templates were rendered with
+// the same types at start-up (renderChrome), and writing to a buffer
+// cannot fail, so an error here is a bug.
+func (s *Server) renderLinks(d linkData) langLinks {
+	var ls langLinks
+	for _, f := range []struct {
+		name string
+		out  *template.HTML
+	}{{"lang-head", &ls.Head}, {"lang-og", &ls.OG}, {"lang-nav", &ls.Nav}} {
+		h, err := s.templates.fragment("error", f.name, d)
+		if err != nil {
+			panic(fmt.Sprintf("language links: %v", err))
+		}
+		*f.out = h
+	}
+	return ls
 }
 
 // xDefault is the URL of a page for readers of no language the site
@@ -139,6 +209,24 @@ func (s *Server) xDefault(path string) string {
 // language, once per language.
 func (s *Server) renderChrome() error {
 	s.chrome = map[string]chrome{}
+	s.ogLocale = map[string]string{}
+	for _, l := range s.locales.Langs() {
+		s.ogLocale[l.Code] = s.locales.Translator(l).T(msgOGLocale)
+	}
+	s.linkMarks = map[string]langLinks{}
+	for _, l := range s.locales.Langs() {
+		for _, name := range []string{"lang-head", "lang-og", "lang-nav"} {
+			if _, err := s.templates.fragment("error", name, s.linkData(l, "/")); err != nil {
+				return err
+			}
+		}
+		// The links with the mark, kept only when the mark is where the
+		// path goes and nowhere else (a base URL could hold it).
+		ls, n := s.renderLinks(s.linkData(l, pathMark)), len(s.locales.Langs())
+		if strings.Count(string(ls.Head), pathMark) == n+1 && strings.Count(string(ls.Nav), pathMark) == n-1 && !strings.Contains(string(ls.OG), pathMark) {
+			s.linkMarks[l.Code] = ls
+		}
+	}
 	for _, l := range s.locales.Langs() {
 		b := s.base(l, "/")
 		top, err := s.templates.fragment("error", "chrome-top", b)

@@ -489,3 +489,43 @@ func TestComparePerMap(t *testing.T) {
 		}
 	}
 }
+
+// The language links are rendered once per language with a mark for the
+// path (base.go: langLinks). Putting a page's path in must give exactly
+// what the templates render for that path: every page of the table, in
+// every language, and a path or a base URL the mark cannot stand for.
+func TestLangLinksAsRendered(t *testing.T) {
+	s, err := sharedServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for k := range s.pages {
+		l, _ := s.locales.Lookup(k.lang)
+		if !plainPath(k.path) {
+			t.Errorf("%s: a page path the language links render slowly", k.path)
+		}
+		if got, want := s.langLinks(l, k.path), s.renderLinks(s.linkData(l, k.path)); got != want {
+			t.Fatalf("%s in %s: language links\n%+v\nwant\n%+v", k.path, k.lang, got, want)
+		}
+		n++
+	}
+	if n < 1000 {
+		t.Fatalf("checked %d pages", n)
+	}
+	ja, _ := s.locales.Lookup("ja")
+	for _, path := range []string{"/codes/a b", "/codes/5.7.1?x=<y>", "/_path_/x", "/codes/ä"} {
+		if got, want := s.langLinks(ja, path), s.renderLinks(s.linkData(ja, path)); got != want {
+			t.Errorf("%q: language links\n%+v\nwant\n%+v", path, got, want)
+		}
+	}
+	// A base URL with the mark in it: the links are rendered, and right.
+	marked := newTestServer(t, Config{BaseURL: "https://smtp.example/_path_"})
+	if len(marked.linkMarks) != 0 {
+		t.Errorf("links kept with a mark in the base URL")
+	}
+	head := string(marked.base(ja, "/codes/421").Links.Head)
+	if want := `<link rel="alternate" hreflang="ja" href="https://smtp.example/_path_/codes/421?lang=ja">`; !strings.Contains(head, want) {
+		t.Errorf("head links %s, want %s", head, want)
+	}
+}

@@ -401,10 +401,12 @@ func (s *Server) searchView(l locale.Lang, q string, truncated bool) searchView 
 	b := s.base(l, "/search")
 	b.NoIndex = true
 	// The switcher keeps the query.
-	for i := range b.Langs {
-		u := url.Values{"lang": {b.Langs[i].Code}, chooseParam: {"1"}, "q": {q}}
-		b.Langs[i].URL = "/search?" + u.Encode()
+	d := s.linkData(l, "/search")
+	for i := range d.Langs {
+		u := url.Values{"lang": {d.Langs[i].Code}, chooseParam: {"1"}, "q": {q}}
+		d.Langs[i].URL = "/search?" + u.Encode()
 	}
+	b.Links = s.renderLinks(d)
 	if q == "" {
 		b.Title = b.T(msgSearchTitle) + " | " + b.T(msgSiteName)
 	} else {

@@ -148,6 +148,8 @@ type Server struct {
 	templates templateSet
 	ui        map[string]map[string]string // plain UI strings by language, then id
 	chrome    map[string]chrome            // by language
+	ogLocale  map[string]string            // og:locale by language
+	linkMarks map[string]langLinks         // by language: the language links for pathMark
 	assets    *assets
 	decoder   *decode.Decoder
 	limits    limits

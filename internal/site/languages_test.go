@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -345,6 +346,98 @@ func TestLanguageMaps(t *testing.T) {
 		want, _ := s.locales.Negotiate("", "", h)
 		if got := lookup("accept-language.map", h); got != want.Code {
 			t.Errorf("accept-language.map: %q names %q, the server says %q", h, got, want.Code)
+		}
+	}
+}
+
+// The shipped languages, negotiated from Accept-Language headers as
+// browsers send them: each gets its own pages (the same bytes as its
+// ?lang= URL, in its language, not English), readers from Portugal get
+// Brazilian Portuguese with the note that says so, Hong Kong and Taiwan
+// get Traditional Chinese, and a language the site lacks gets English.
+func TestShippedLanguagesNegotiate(t *testing.T) {
+	h := testHandler(t)
+	english := do(t, h, "GET", "/codes/421?lang=en", nil).body
+	for _, tt := range []struct{ accept, lang, note string }{
+		{"en-US,en;q=0.9", "en", ""},
+		{"ja,en-US;q=0.9,en;q=0.8", "ja", ""},
+		{"de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7", "de", ""},
+		{"de-CH,de;q=0.9,fr-CH;q=0.8", "de", ""},
+		{"fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7", "fr", ""},
+		{"fr-CA,fr;q=0.9,en-CA;q=0.8", "fr", ""},
+		{"es-ES,es;q=0.9", "es", ""},
+		{"es-419,es;q=0.9,en;q=0.8", "es", ""},
+		{"zh-CN,zh;q=0.9,en;q=0.8", "zh-Hans", ""},
+		{"zh-SG,zh;q=0.9", "zh-Hans", ""},
+		{"ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7", "ko", ""},
+		{"ko", "ko", ""},
+		{"pt-BR,pt;q=0.9,en-US;q=0.8,en;q=0.7", "pt-BR", "português do Brasil"},
+		{"pt-PT,pt;q=0.9,en-GB;q=0.8,en;q=0.7", "pt-BR", "leitores de Portugal"},
+		{"pt", "pt-BR", "leitores de Portugal"},
+		{"ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "ru", ""},
+		{"uk-UA,uk;q=0.9,ru;q=0.8,en;q=0.7", "ru", ""},
+		{"zh-TW,zh;q=0.9,en-US;q=0.8,en;q=0.7", "zh-Hant", "台灣"},
+		{"zh-HK,zh;q=0.9,en;q=0.8", "zh-Hant", "台灣"},
+		{"zh-MO", "zh-Hant", "台灣"},
+		{"zh-Hant-TW,zh-Hant;q=0.9", "zh-Hant", "台灣"},
+		{"nl-NL,nl;q=0.9", "en", ""},
+	} {
+		res := do(t, h, "GET", "/codes/421", http.Header{"Accept-Language": {tt.accept}})
+		if res.status != 200 || res.header.Get("Content-Language") != tt.lang {
+			t.Errorf("%q: %d in %q, want %s", tt.accept, res.status, res.header.Get("Content-Language"), tt.lang)
+			continue
+		}
+		if want := do(t, h, "GET", "/codes/421?lang="+tt.lang, nil).body; res.body != want {
+			t.Errorf("%q: not the page of /codes/421?lang=%s", tt.accept, tt.lang)
+		}
+		if !strings.Contains(res.body, `<html lang="`+tt.lang+`">`) || tt.lang != "en" && res.body == english {
+			t.Errorf("%q: the page is not in %s", tt.accept, tt.lang)
+		}
+		if tt.note != "" && !strings.Contains(res.body, `<p class="language-note" role="note">`) || !strings.Contains(res.body, tt.note) {
+			t.Errorf("%q: no language note saying %q", tt.accept, tt.note)
+		}
+		if tt.note == "" && strings.Contains(res.body, "language-note") {
+			t.Errorf("%q: a language note on %s", tt.accept, tt.lang)
+		}
+	}
+}
+
+// Search in the shipped languages finds what readers type: Russian with е
+// for ё and inflected forms, Korean words with particles, Traditional
+// Chinese words as substrings, marked on the text as written.
+func TestShippedLanguagesSearch(t *testing.T) {
+	h := testHandler(t)
+	for _, tt := range []struct{ lang, q, mark string }{
+		{"ru", "учетная запись", "<mark>учётн"},
+		{"ru", "почтового ящика", "<mark>ящик</mark>"},
+		{"ko", "메일함이", "<mark>메일함</mark>"},
+		{"ko", "서버에서", "<mark>서버</mark>"},
+		{"zh-Hant", "郵件", "<mark>郵件</mark>"},
+		{"zh-Hant", "伺服器", "<mark>伺服器</mark>"},
+		{"pt-BR", "caixa postal", "<mark>caixa</mark>"},
+	} {
+		res := do(t, h, "GET", "/search?lang="+tt.lang+"&q="+url.QueryEscape(tt.q), nil)
+		if res.status != 200 || !strings.Contains(res.body, tt.mark) || !strings.Contains(res.body, `<html lang="`+tt.lang+`">`) {
+			t.Errorf("%s %q: %d, want results marked %s", tt.lang, tt.q, res.status, tt.mark)
+		}
+	}
+}
+
+// Russian counts take the CLDR plural forms: one for 1 and 21, few for
+// 2–4 and 22, many for 5–20.
+func TestRussianPluralForms(t *testing.T) {
+	s, err := sharedServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ru, ok := s.locales.Lookup("ru")
+	if !ok {
+		t.Fatal("no Russian")
+	}
+	tr := s.locales.Translator(ru)
+	for n, want := range map[int]string{1: "1 результат ", 21: "21 результат ", 2: "2 результата ", 4: "4 результата ", 22: "22 результата ", 5: "5 результатов ", 11: "11 результатов ", 20: "20 результатов ", 100: "100 результатов "} {
+		if got := tr.Count("search_count", n, "Query", "550"); !strings.HasPrefix(got, want) {
+			t.Errorf("%d: %q, want %q…", n, got, want)
 		}
 	}
 }

@@ -14,22 +14,26 @@ import (
 	"testing"
 )
 
-// exportSample keeps about one code page and one provider or catalogue
-// page in 5, one comparison in 200, the second compare sitemap and every
-// other file: a full export is over 200,000 files with two languages, and
-// the sample must stay small as languages are added. Every kind of page is
-// in the sample, in every language.
-func exportSample(name string) bool {
-	sum := crc32.ChecksumIEEE([]byte(name))
-	switch {
-	case strings.HasPrefix(name, "sitemap-compare-"):
-		return name == "sitemap-compare-2.xml"
-	case strings.Contains(name, "/compare/"):
-		return sum%200 == 0
-	case strings.Contains(name, "/codes/"), strings.Contains(name, "/providers/"):
-		return sum%5 == 0
+// exportSample keeps, in n languages, about one code page and one provider
+// or catalogue page in 5n/2, one comparison in 100n, the second compare
+// sitemap and every other file: a full export is over 500,000 files with
+// ten languages, and the sample stays the size it had with two (about one
+// page in 5 and one comparison in 200) as languages are added. Every kind
+// of page is in the sample.
+func exportSample(n int) func(name string) bool {
+	pages, compares := uint32(max(5*n/2, 5)), uint32(max(100*n, 200))
+	return func(name string) bool {
+		sum := crc32.ChecksumIEEE([]byte(name))
+		switch {
+		case strings.HasPrefix(name, "sitemap-compare-"):
+			return name == "sitemap-compare-2.xml"
+		case strings.Contains(name, "/compare/"):
+			return sum%compares == 0
+		case strings.Contains(name, "/codes/"), strings.Contains(name, "/providers/"):
+			return sum%pages == 0
+		}
+		return true
 	}
-	return true
 }
 
 // The export is what the server sends: every exported file, and its .gz
@@ -39,7 +43,7 @@ func TestExportMatchesServer(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, Config{BaseURL: "https://smtp.example"})
 	dir := t.TempDir()
-	stats, err := s.export(ExportOptions{Dir: dir}, exportSample)
+	stats, err := s.export(ExportOptions{Dir: dir}, exportSample(len(s.locales.Langs())))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -740,3 +740,28 @@ func TestBrowserAxe(t *testing.T) {
 
 // postfixBounce is a Postfix log line of a bounce, as readers paste it.
 const postfixBounce = `Oct 14 09:12:03 mail postfix/smtp[2841]: 3F1A2C0D21: to=<bob@example.net>, relay=mx.example.net[198.51.100.7]:25, delay=1.2, dsn=5.1.1, status=bounced (host mx.example.net[198.51.100.7] said: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`
+
+// Line breaking as each script needs it, as the browser computes it on a
+// code page's prose: Korean breaks between words (keep-all), never inside
+// one; Japanese and Chinese follow the strict line-breaking rules; the
+// Latin and Cyrillic languages hyphenate; English does neither.
+func TestBrowserLineBreaking(t *testing.T) {
+	b := startBrowser(t, browserEnv(t, false))
+	tb := b.newTab(t)
+	const style = `(() => { const s = getComputedStyle(document.querySelector("#description + .prose p, .prose p")); return [s.wordBreak, s.lineBreak, s.hyphens].join(" "); })()`
+	for lang, want := range map[string]string{
+		"ko":      "keep-all strict manual",
+		"ja":      "normal strict manual",
+		"zh-Hant": "normal strict manual",
+		"zh-Hans": "normal strict manual",
+		"ru":      "normal auto auto",
+		"pt-BR":   "normal auto auto",
+		"de":      "normal auto auto",
+		"en":      "normal auto manual",
+	} {
+		tb.load("/codes/550?lang="+lang, http.StatusOK)
+		if got := tb.eval(style); got != want {
+			t.Errorf("%s: word-break, line-break, hyphens = %q, want %q", lang, got, want)
+		}
+	}
+}

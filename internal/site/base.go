@@ -156,7 +156,7 @@ const pathMark = "/_path_"
 func (s *Server) langLinks(l locale.Lang, path string) langLinks {
 	ls, ok := s.linkMarks[l.Code]
 	if !ok || !plainPath(path) {
-		return s.renderLinks(s.linkData(l, path))
+		return s.mustLinks(s.linkData(l, path))
 	}
 	return langLinks{
 		Head: template.HTML(strings.ReplaceAll(string(ls.Head), pathMark, path)),
@@ -177,10 +177,8 @@ func plainPath(path string) bool {
 	return !strings.Contains(path, "_path_")
 }
 
-// renderLinks renders language links. The templates were rendered with
-// the same types at start-up (renderChrome), and writing to a buffer
-// cannot fail, so an error here is a bug.
-func (s *Server) renderLinks(d linkData) langLinks {
+// renderLinks renders language links.
+func (s *Server) renderLinks(d linkData) (langLinks, error) {
 	var ls langLinks
 	for _, f := range []struct {
 		name string
@@ -188,9 +186,20 @@ func (s *Server) renderLinks(d linkData) langLinks {
 	}{{"lang-head", &ls.Head}, {"lang-og", &ls.OG}, {"lang-nav", &ls.Nav}} {
 		h, err := s.templates.fragment("error", f.name, d)
 		if err != nil {
-			panic(fmt.Sprintf("language links: %v", err))
+			return langLinks{}, fmt.Errorf("language links: %w", err)
 		}
 		*f.out = h
+	}
+	return ls, nil
+}
+
+// mustLinks renders language links while a page is built. renderChrome
+// rendered the same templates with the same types at start-up, and writing
+// to a buffer cannot fail, so an error here is a bug.
+func (s *Server) mustLinks(d linkData) langLinks {
+	ls, err := s.renderLinks(d)
+	if err != nil {
+		panic(err)
 	}
 	return ls
 }
@@ -214,15 +223,14 @@ func (s *Server) renderChrome() error {
 		s.ogLocale[l.Code] = s.locales.Translator(l).T(msgOGLocale)
 	}
 	s.linkMarks = map[string]langLinks{}
+	n := len(s.locales.Langs())
 	for _, l := range s.locales.Langs() {
-		for _, name := range []string{"lang-head", "lang-og", "lang-nav"} {
-			if _, err := s.templates.fragment("error", name, s.linkData(l, "/")); err != nil {
-				return err
-			}
+		ls, err := s.renderLinks(s.linkData(l, pathMark))
+		if err != nil {
+			return err
 		}
-		// The links with the mark, kept only when the mark is where the
+		// The links with the mark are kept only when the mark is where the
 		// path goes and nowhere else (a base URL could hold it).
-		ls, n := s.renderLinks(s.linkData(l, pathMark)), len(s.locales.Langs())
 		if strings.Count(string(ls.Head), pathMark) == n+1 && strings.Count(string(ls.Nav), pathMark) == n-1 && !strings.Contains(string(ls.OG), pathMark) {
 			s.linkMarks[l.Code] = ls
 		}

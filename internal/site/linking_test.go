@@ -516,7 +516,7 @@ func TestLangLinksAsRendered(t *testing.T) {
 		if !plainPath(k.path) {
 			t.Errorf("%s: a page path the language links render slowly", k.path)
 		}
-		if got, want := s.langLinks(l, k.path), s.renderLinks(s.linkData(l, k.path)); got != want {
+		if got, want := s.langLinks(l, k.path), s.mustLinks(s.linkData(l, k.path)); got != want {
 			t.Fatalf("%s in %s: language links\n%+v\nwant\n%+v", k.path, k.lang, got, want)
 		}
 		n++
@@ -526,7 +526,7 @@ func TestLangLinksAsRendered(t *testing.T) {
 	}
 	ja, _ := s.locales.Lookup("ja")
 	for _, path := range []string{"/codes/a b", "/codes/5.7.1?x=<y>", "/_path_/x", "/codes/ä"} {
-		if got, want := s.langLinks(ja, path), s.renderLinks(s.linkData(ja, path)); got != want {
+		if got, want := s.langLinks(ja, path), s.mustLinks(s.linkData(ja, path)); got != want {
 			t.Errorf("%q: language links\n%+v\nwant\n%+v", path, got, want)
 		}
 	}

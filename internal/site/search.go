@@ -400,13 +400,15 @@ func (s *Server) serveSearchQuery(w http.ResponseWriter, r *http.Request, q stri
 func (s *Server) searchView(l locale.Lang, q string, truncated bool) searchView {
 	b := s.base(l, "/search")
 	b.NoIndex = true
-	// The switcher keeps the query.
+	// The switcher keeps the query. A page kept out of search engines shows
+	// no hreflang or og:locale alternates, so only the switcher is rendered.
 	d := s.linkData(l, "/search")
+	d.Alternates, d.OGAlternates = nil, nil
 	for i := range d.Langs {
 		u := url.Values{"lang": {d.Langs[i].Code}, chooseParam: {"1"}, "q": {q}}
 		d.Langs[i].URL = "/search?" + u.Encode()
 	}
-	b.Links = s.renderLinks(d)
+	b.Links = s.mustLinks(d)
 	if q == "" {
 		b.Title = b.T(msgSearchTitle) + " | " + b.T(msgSiteName)
 	} else {

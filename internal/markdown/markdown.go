@@ -72,14 +72,22 @@ var markerRE = regexp.MustCompile(`^::: ([a-z][a-z0-9-]*)\s*$`)
 // Sections splits body at its marker lines and renders each section.
 // Text before the first marker must be blank; an id may appear only once.
 func (r *Renderer) Sections(body []byte) ([]Section, error) {
+	// A section's Source and ID are slices of one copy of the body, not
+	// copies of their own: every language's bodies stay in memory, and a
+	// substring that outlived its body (the ID once did) kept the whole
+	// body alive beside the copies anyway.
+	whole := string(body)
 	type raw struct {
-		id   string
-		line int
-		src  []byte
+		id         string
+		line       int
+		start, end int // the section's source: whole[start:end]
 	}
 	var parts []raw
 	inFence := ""
-	for i, line := range strings.SplitAfter(string(body), "\n") {
+	offset := 0
+	for i, line := range strings.SplitAfter(whole, "\n") {
+		lineStart := offset
+		offset += len(line)
 		trimmed := strings.TrimRight(line, "\r\n")
 		if inFence == "" {
 			inFence = fenceOf(trimmed)
@@ -93,7 +101,7 @@ func (r *Renderer) Sections(body []byte) ([]Section, error) {
 						return nil, fmt.Errorf("line %d: section %q repeated (first at line %d)", i+1, m[1], p.line)
 					}
 				}
-				parts = append(parts, raw{id: m[1], line: i + 1})
+				parts = append(parts, raw{id: m[1], line: i + 1, start: offset, end: offset})
 				continue
 			}
 			if strings.HasPrefix(trimmed, ":::") {
@@ -106,14 +114,17 @@ func (r *Renderer) Sections(body []byte) ([]Section, error) {
 			}
 			continue
 		}
-		parts[len(parts)-1].src = append(parts[len(parts)-1].src, line...)
+		// A section's lines follow each other: it ends where its last
+		// line ends.
+		parts[len(parts)-1].end = lineStart + len(line)
 	}
 	if inFence != "" {
 		return nil, fmt.Errorf("unclosed code fence %q", inFence)
 	}
 	sections := make([]Section, 0, len(parts))
 	for _, p := range parts {
-		s, err := r.renderParts(p.src)
+		src := whole[p.start:p.end]
+		s, err := r.renderParts(src)
 		if err != nil {
 			return nil, fmt.Errorf("section %q (line %d): %w", p.id, p.line, err)
 		}
@@ -121,7 +132,7 @@ func (r *Renderer) Sections(body []byte) ([]Section, error) {
 			return nil, fmt.Errorf("section %q (line %d) is empty", p.id, p.line)
 		}
 		s.ID = p.id
-		s.Source = strings.Trim(string(p.src), "\r\n")
+		s.Source = strings.Trim(src, "\r\n")
 		sections = append(sections, s)
 	}
 	return sections, nil
@@ -204,12 +215,11 @@ func closesFence(line, fence string) bool {
 // piece on its own, and joins them into the section. Rendering the pieces
 // is the same as rendering the whole: a fence at the start of a line
 // closes any paragraph before it.
-func (r *Renderer) renderParts(src []byte) (Section, error) {
+func (r *Renderer) renderParts(src string) (Section, error) {
 	var out Section
-	var html strings.Builder
+	var pieces []string // each part's HTML
 	var text []string
 	var chunk strings.Builder
-	var ends []int // where each part ends in html
 	flush := func(code bool) error {
 		if strings.TrimSpace(chunk.String()) == "" {
 			chunk.Reset()
@@ -220,9 +230,8 @@ func (r *Renderer) renderParts(src []byte) (Section, error) {
 		if err != nil {
 			return err
 		}
-		out.Parts = append(out.Parts, Part{HTML: s.HTML, Code: code})
-		html.WriteString(string(s.HTML))
-		ends = append(ends, html.Len())
+		out.Parts = append(out.Parts, Part{Code: code})
+		pieces = append(pieces, string(s.HTML))
 		if s.Text != "" {
 			text = append(text, s.Text)
 		}
@@ -230,7 +239,7 @@ func (r *Renderer) renderParts(src []byte) (Section, error) {
 		return nil
 	}
 	fence := ""
-	for _, line := range strings.SplitAfter(string(src), "\n") {
+	for _, line := range strings.SplitAfter(src, "\n") {
 		trimmed := strings.TrimRight(line, "\r\n")
 		switch {
 		case fence == "" && (strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")):
@@ -252,13 +261,15 @@ func (r *Renderer) renderParts(src []byte) (Section, error) {
 	if err := flush(fence != ""); err != nil {
 		return Section{}, err
 	}
-	out.HTML = template.HTML(html.String())
-	// The parts are kept as slices of the whole, not as copies: with every
-	// language loaded the HTML would otherwise be held twice.
+	// The whole is allocated at its size (a builder grown by doubling
+	// would keep its spare capacity for the life of the server), and the
+	// parts are slices of it, not copies: with every language loaded the
+	// HTML would otherwise be held twice.
+	out.HTML = template.HTML(strings.Join(pieces, ""))
 	start := 0
-	for i, end := range ends {
-		out.Parts[i].HTML = out.HTML[start:end]
-		start = end
+	for i, p := range pieces {
+		out.Parts[i].HTML = out.HTML[start : start+len(p)]
+		start += len(p)
 	}
 	out.Text = strings.Join(text, " ")
 	return out, nil

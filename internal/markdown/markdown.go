@@ -73,9 +73,8 @@ var markerRE = regexp.MustCompile(`^::: ([a-z][a-z0-9-]*)\s*$`)
 // Text before the first marker must be blank; an id may appear only once.
 func (r *Renderer) Sections(body []byte) ([]Section, error) {
 	// A section's Source and ID are slices of one copy of the body, not
-	// copies of their own: every language's bodies stay in memory, and a
-	// substring that outlived its body (the ID once did) kept the whole
-	// body alive beside the copies anyway.
+	// copies of their own: every language's bodies stay in memory, and any
+	// substring kept (the ID is one) keeps the whole copy alive anyway.
 	whole := string(body)
 	type raw struct {
 		id         string
@@ -86,8 +85,7 @@ func (r *Renderer) Sections(body []byte) ([]Section, error) {
 	inFence := ""
 	offset := 0
 	for i, line := range strings.SplitAfter(whole, "\n") {
-		lineStart := offset
-		offset += len(line)
+		offset += len(line) // where the next line starts
 		trimmed := strings.TrimRight(line, "\r\n")
 		if inFence == "" {
 			inFence = fenceOf(trimmed)
@@ -116,7 +114,7 @@ func (r *Renderer) Sections(body []byte) ([]Section, error) {
 		}
 		// A section's lines follow each other: it ends where its last
 		// line ends.
-		parts[len(parts)-1].end = lineStart + len(line)
+		parts[len(parts)-1].end = offset
 	}
 	if inFence != "" {
 		return nil, fmt.Errorf("unclosed code fence %q", inFence)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -142,6 +143,7 @@ func TestShortFormsAndGo(t *testing.T) {
 func TestSearch(t *testing.T) {
 	h := testHandler(t)
 	firstResult := regexp.MustCompile(`<ol class="results">\s*<li>\s*<a href="([^"]+)"`)
+	switcherLink := regexp.MustCompile(`href="(/search\?choose=1[^"]*)"`)
 	tests := []struct {
 		name      string
 		target    string
@@ -176,6 +178,26 @@ func TestSearch(t *testing.T) {
 			checkBody(t, res.body, tt.want, tt.absent)
 			if !strings.Contains(res.body, `<meta name="robots" content="noindex">`) {
 				t.Error("search results are indexable")
+			}
+			// A page kept out of search engines names no alternates; its
+			// switcher keeps the query.
+			if strings.Contains(res.body, `<link rel="alternate" hreflang=`) || strings.Contains(res.body, "og:locale:alternate") {
+				t.Error("the search page lists hreflang or og:locale alternates")
+			}
+			u, err := url.Parse(tt.target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantQ, _ := normalizeQuery(u.Query().Get("q"))
+			links := switcherLink.FindAllStringSubmatch(res.body, -1)
+			if len(links) == 0 {
+				t.Error("no language switcher links")
+			}
+			for _, m := range links {
+				link, err := url.Parse(html.UnescapeString(m[1]))
+				if err != nil || link.Query().Get("q") != wantQ {
+					t.Errorf("the language switcher links to %s, which does not keep the query %q", m[1], wantQ)
+				}
 			}
 		})
 	}

@@ -194,8 +194,11 @@ func (r *Response) Status() int { return r.status }
 // ETag returns the quoted ETag of the identity body.
 func (r *Response) ETag() string { return r.etag }
 
-// Size is the memory the response holds, for a cache's byte budget.
-func (r *Response) Size() int { return len(r.body) + len(r.gz) + len(r.br) + 256 }
+// Size is the memory the response holds, for a cache's byte budget: its
+// bodies as allocated (a size class rounds them up by up to an eighth),
+// and about 512 bytes for the struct, its header values and the entry that
+// keeps it.
+func (r *Response) Size() int { return cap(r.body) + cap(r.gz) + cap(r.br) + 512 }
 
 // Variant returns the body in an encoding ("br", "gzip" or "" for
 // identity) with its quoted ETag.

@@ -3,6 +3,8 @@ package site
 import (
 	"net/http"
 	"net/http/httptest"
+	"path"
+	"strings"
 	"testing"
 )
 
@@ -72,17 +74,17 @@ func TestPageWeight(t *testing.T) {
 	s := newTestServer(t, Config{})
 	s.Warm()
 	largest, largestID := 0, ""
-	for key, p := range s.pages {
-		if len(key.path) < 7 || key.path[:7] != "/codes/" || key.path[len(key.path)-5:] == ".json" {
+	for d, l := range s.pages.all {
+		if !strings.HasPrefix(d.path, "/codes/") || path.Ext(d.path) == ".json" || path.Ext(d.path) == ".md" {
 			continue
 		}
-		r, err := p.get()
+		r, _, err := s.pages.get(d.path, l)
 		if err != nil {
 			t.Fatal(err)
 		}
 		gz, _, _ := r.Variant("gzip")
 		if len(gz) > largest {
-			largest, largestID = len(gz), key.path+"?lang="+key.lang
+			largest, largestID = len(gz), d.path+"?lang="+l.Code
 		}
 	}
 	if largest >= 14<<10 {

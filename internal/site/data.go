@@ -174,9 +174,9 @@ func dataTableMsg(name string) string {
 	return "data_table_" + strings.ReplaceAll(strings.TrimSuffix(name, ".csv"), "-", "_")
 }
 
-// addDataPage enters /data in lang into the page table.
-func (s *Server) addDataPage(l locale.Lang) {
-	s.addPage(dataURL(), l, htmlType, func() ([]byte, error) {
+// addDataPage enters /data into the page table.
+func (s *Server) addDataPage() {
+	s.pages.add(dataURL(), htmlType, func(l locale.Lang) ([]byte, error) {
 		v, err := s.dataView(l)
 		if err != nil {
 			return nil, err

@@ -160,10 +160,10 @@ func (s *Server) exportJobs() iter.Seq[exportJob] {
 				return
 			}
 		}
-		for key, p := range s.pages {
+		for d, l := range s.pages.all {
 			// A fresh rendering, not the kept one: the export needs the
 			// identity body, and keeping every page would hold them all.
-			if !yield(exportJob{name: key.lang + exportPath(key.path), page: true, build: p.render}) {
+			if !yield(exportJob{name: l.Code + exportPath(d.path), page: true, build: func() (*prepared.Response, error) { return d.render(l) }}) {
 				return
 			}
 		}

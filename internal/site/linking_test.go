@@ -533,13 +533,12 @@ func TestLangLinksAsRendered(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for k := range s.pages {
-		l, _ := s.locales.Lookup(k.lang)
-		if !plainPath(k.path) {
-			t.Errorf("%s: a page path the language links render slowly", k.path)
+	for d, l := range s.pages.all {
+		if !plainPath(d.path) {
+			t.Errorf("%s: a page path the language links render slowly", d.path)
 		}
-		if got, want := s.langLinks(l, k.path), s.mustLinks(s.linkData(l, k.path)); got != want {
-			t.Fatalf("%s in %s: language links\n%+v\nwant\n%+v", k.path, k.lang, got, want)
+		if got, want := s.langLinks(l, d.path), s.mustLinks(s.linkData(l, d.path)); got != want {
+			t.Fatalf("%s in %s: language links\n%+v\nwant\n%+v", d.path, l.Code, got, want)
 		}
 		n++
 	}

@@ -461,22 +461,23 @@ func fenced(reply string) string {
 	return fence + "\n" + strings.TrimRight(reply, "\n") + "\n" + fence
 }
 
-// addTwins enters the twins of one language's pages into the page table.
-func (s *Server) addTwins(l locale.Lang) {
+// addTwins enters the pages' markdown twins into the page table.
+func (s *Server) addTwins() {
+	t := s.pages
 	for _, c := range s.store.Codes() {
-		s.addPage(twinPath(codeURL(c.ID)), l, mdType, func() ([]byte, error) { return s.codeTwin(s.codeView(l, c)), nil })
+		t.add(twinPath(codeURL(c.ID)), mdType, func(l locale.Lang) ([]byte, error) { return s.codeTwin(s.codeView(l, c)), nil })
 	}
-	s.addPage(twinPath("/codes"), l, mdType, func() ([]byte, error) { return s.indexTwin(s.indexView(l)), nil })
+	t.add(twinPath("/codes"), mdType, func(l locale.Lang) ([]byte, error) { return s.indexTwin(s.indexView(l)), nil })
 	if len(s.store.Responses()) == 0 {
 		return
 	}
 	for _, p := range s.store.Facts.Providers {
 		if len(s.store.ProviderResponses(p.ID)) > 0 {
-			s.addPage(twinPath(providerURL(p.ID)), l, mdType, func() ([]byte, error) { return s.providerTwin(s.providerView(l, p)), nil })
+			t.add(twinPath(providerURL(p.ID)), mdType, func(l locale.Lang) ([]byte, error) { return s.providerTwin(s.providerView(l, p)), nil })
 		}
 	}
 	for _, r := range s.store.Responses() {
-		s.addPage(twinPath(responseURL(r)), l, mdType, func() ([]byte, error) { return s.responseTwin(s.responseView(l, r)), nil })
+		t.add(twinPath(responseURL(r)), mdType, func(l locale.Lang) ([]byte, error) { return s.responseTwin(s.responseView(l, r)), nil })
 	}
 }
 

@@ -237,12 +237,12 @@ func TestEveryTwin(t *testing.T) {
 	}
 	link := regexp.MustCompile(`\]\((https://smtp\.example[^)]*)\)`)
 	n := 0
-	for key, p := range s.pages {
-		if !strings.HasSuffix(key.path, ".md") {
+	for d, l := range s.pages.all {
+		if !strings.HasSuffix(d.path, ".md") {
 			continue
 		}
 		n++
-		resp, err := p.render()
+		resp, err := d.render(l)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,20 +251,20 @@ func TestEveryTwin(t *testing.T) {
 			t.Fatal(err)
 		}
 		md := string(body)
-		page := strings.TrimSuffix(key.path, ".md")
-		if !strings.HasPrefix(md, "# ") || !strings.Contains(md, "\n\n<https://smtp.example"+page+"?lang="+key.lang+">\n") {
-			t.Errorf("%s in %s does not start with its H1 and page URL:\n%.200s", key.path, key.lang, md)
+		page := strings.TrimSuffix(d.path, ".md")
+		if !strings.HasPrefix(md, "# ") || !strings.Contains(md, "\n\n<https://smtp.example"+page+"?lang="+l.Code+">\n") {
+			t.Errorf("%s in %s does not start with its H1 and page URL:\n%.200s", d.path, l.Code, md)
 		}
 		for _, bad := range []string{"<no value>", "%!", "[](", "{#", "\n\n\n\n"} {
 			if strings.Contains(md, bad) {
-				t.Errorf("%s in %s has %q", key.path, key.lang, bad)
+				t.Errorf("%s in %s has %q", d.path, l.Code, bad)
 			}
 		}
 		// The one exception: a translation links to the English original.
-		original := "https://smtp.example" + key.path + "?lang=en"
+		original := "https://smtp.example" + d.path + "?lang=en"
 		for _, m := range link.FindAllStringSubmatch(md, -1) {
-			if !strings.Contains(m[1], "?lang="+key.lang) && m[1] != original {
-				t.Errorf("%s in %s: link %s does not keep the language", key.path, key.lang, m[1])
+			if !strings.Contains(m[1], "?lang="+l.Code) && m[1] != original {
+				t.Errorf("%s in %s: link %s does not keep the language", d.path, l.Code, m[1])
 			}
 		}
 	}

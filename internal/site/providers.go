@@ -33,7 +33,7 @@ func (s *Server) serveProviders(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) serveProvidersJSON(w http.ResponseWriter, r *http.Request) error {
-	if _, ok := s.pages[pageKey{"/providers.json", state(r).lang.Code}]; !ok {
+	if !s.pages.has("/providers.json") {
 		return errJSONNotFound
 	}
 	setCORS(w)
@@ -88,25 +88,26 @@ func (s *Server) serveProviderPath(w http.ResponseWriter, r *http.Request) error
 	return s.servePage(w, r, path)
 }
 
-// addProviderPages enters the catalogue's pages of one language into the
-// page table: the index, each provider's page, each family's page and
-// JSON, and /providers.json.
-func (s *Server) addProviderPages(l locale.Lang) {
+// addProviderPages enters the catalogue's pages into the page table: the
+// index, each provider's page, each family's page and JSON, and
+// /providers.json.
+func (s *Server) addProviderPages() {
 	if len(s.store.Responses()) == 0 {
 		return
 	}
-	s.addPage(providersURL(), l, htmlType, func() ([]byte, error) { return s.templates.execute("providers", s.providersView(l)) })
+	t := s.pages
+	t.add(providersURL(), htmlType, func(l locale.Lang) ([]byte, error) { return s.templates.execute("providers", s.providersView(l)) })
 	for _, p := range s.store.Facts.Providers {
 		if len(s.store.ProviderResponses(p.ID)) == 0 {
 			continue
 		}
-		s.addPage(providerURL(p.ID), l, htmlType, func() ([]byte, error) { return s.templates.execute("provider", s.providerView(l, p)) })
+		t.add(providerURL(p.ID), htmlType, func(l locale.Lang) ([]byte, error) { return s.templates.execute("provider", s.providerView(l, p)) })
 	}
 	for _, resp := range s.store.Responses() {
-		s.addPage(responseURL(resp), l, htmlType, func() ([]byte, error) { return s.templates.execute("response", s.responseView(l, resp)) })
-		s.addPage(responseURL(resp)+".json", l, jsonType, func() ([]byte, error) { return marshalJSON(s.apiResponse(s.responseView(l, resp))) })
+		t.add(responseURL(resp), htmlType, func(l locale.Lang) ([]byte, error) { return s.templates.execute("response", s.responseView(l, resp)) })
+		t.add(responseURL(resp)+".json", jsonType, func(l locale.Lang) ([]byte, error) { return marshalJSON(s.apiResponse(s.responseView(l, resp))) })
 	}
-	s.addPage("/providers.json", l, jsonType, func() ([]byte, error) {
+	t.add("/providers.json", jsonType, func(l locale.Lang) ([]byte, error) {
 		all := apiLines{Lang: l.Code, Lines: []apiLine{}}
 		for _, resp := range s.store.Responses() {
 			all.Lines = append(all.Lines, s.apiResponse(s.responseView(l, resp)).Lines...)

@@ -61,7 +61,7 @@ func TestEveryFamilyPage(t *testing.T) {
 	s := testHandler(t).(*Server)
 	for _, r := range s.store.Responses() {
 		for _, l := range s.locales.Langs() {
-			resp, ok, err := s.page(responseURL(r), l.Code)
+			resp, ok, err := s.pages.get(responseURL(r), l)
 			if !ok || err != nil {
 				t.Fatalf("%s has no page in %s: %v", responseURL(r), l.Code, err)
 			}

@@ -4,17 +4,18 @@
 // # The model: render once, serve prepared bytes
 //
 // A page is the same bytes for everyone who reads it in one language (every
-// internal link carries ?lang), so New renders every page that can be
-// rendered in advance, in every language, on all cores: each code page,
-// its JSON and its markdown twin, the home page, the index, /codes.json
-// and the error pages, and each code's text for compare pages (its
-// "side"). They become
-// prepared.Responses: body, gzip and brotli variants (made in the
-// background by Compress), ETags, shared header values. Compare pages
-// (16,471 pairs per language) are composed on first request from the two
-// codes' sides, the template running only for the frame, and kept in a
-// byte-budgeted cache. Only search results and the decoder render per
-// request.
+// internal link carries ?lang), so it is rendered once, on its first
+// request, and kept: each code page, its JSON and its markdown twin, the
+// provider catalogue's pages, the home page, the index and /codes.json,
+// in every language, are entries of the page table (pages.go), which
+// keeps what readers read within a byte budget and renders again a page
+// it let go of. The error pages are rendered by New. Pages become
+// prepared.Responses: gzip and brotli variants, ETags, shared header
+// values. Compare pages (16,471 pairs per language) are composed on first
+// request from the two codes' texts for compare pages (their "sides",
+// rendered on first use), the template running only for the frame, and
+// kept in a byte-budgeted cache. Only search results and the decoder
+// render per request.
 //
 // Per request: the begin and negotiate middleware work out the request's
 // state once (its id, its language, how the language was chosen, whether
@@ -85,9 +86,10 @@ type Config struct {
 	// NoAccessLog turns the per-request log line off (errors are still
 	// logged).
 	NoAccessLog bool
-	// CompareCacheBytes is the byte budget of the cache of compare pages
-	// built on demand (default CompareCacheBytes).
-	CompareCacheBytes int
+	// PageCacheBytes is the byte budget of the pages the page table keeps
+	// rendered (default PageCacheBytes); CompareCacheBytes that of the
+	// cache of compare pages built on demand (default CompareCacheBytes).
+	PageCacheBytes, CompareCacheBytes int
 	// MaxWork caps the decodes, and separately the searches, computed at
 	// once (default GOMAXPROCS-1, at least 1); MaxDecodeBodies caps the
 	// decode requests whose bodies are held at once (default 16). See
@@ -96,10 +98,11 @@ type Config struct {
 }
 
 // CompareCacheBytes is the default byte budget of the compare page cache:
-// about 5,000 compare pages (a cached page keeps its gzip and brotli
-// variants, about 5.5 KB each). With everything rendered at start-up that
-// keeps the live heap near 120 MB.
-const CompareCacheBytes = 56 << 20
+// about 5,500 compare pages (a cached page keeps its gzip variant, about
+// 6 KB as Size counts it). With the page table's budget, the search index
+// and ten languages' content, it keeps the live heap at most about 170 MB
+// however the site is crawled, under the 200 MiB memory limit main sets.
+const CompareCacheBytes = 32 << 20
 
 // Open builds the Server for a site tree: root holds content/, locales/,
 // templates/ and static/ (the embedded tree, or the working directory in
@@ -156,7 +159,7 @@ type Server struct {
 
 	// The page table (pages.go): every page, rendered on first use; the
 	// table is immutable after New.
-	pages        map[pageKey]*pageEntry
+	pages        *pageTable
 	sides        map[pageKey]*once[template.HTML] // path is the code: its text for compare pages
 	errorPages   map[pageKey]*prepared.Response   // path is the status code; rendered at start-up
 	sitemapIndex *prepared.Response
@@ -197,6 +200,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Backlog <= 0 {
 		cfg.Backlog = 2048
+	}
+	if cfg.PageCacheBytes <= 0 {
+		cfg.PageCacheBytes = PageCacheBytes
 	}
 	if cfg.CompareCacheBytes <= 0 {
 		cfg.CompareCacheBytes = CompareCacheBytes

@@ -1,0 +1,96 @@
+package site
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+)
+
+// A crawler reading every page in every language must not make the table
+// keep them all: past its budget it lets go of pages nobody reads, keeps
+// the page everyone reads, and a page it let go of comes back the same.
+func TestPageTableBudget(t *testing.T) {
+	const budget = 128 << 10
+	s := newTestServer(t, Config{BaseURL: "https://smtp.example", PageCacheBytes: budget})
+	en, _ := s.locales.Lookup("en")
+	hot, _, err := s.pages.get("/codes/421", en)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]string{} // path?lang → ETag of its first rendering
+	total, n := int64(0), 0
+	for d, l := range s.pages.all {
+		if n++; n > 300 {
+			break
+		}
+		resp, ok, err := s.pages.get(d.path, l)
+		if !ok || err != nil {
+			t.Fatalf("%s in %s: ok %v, %v", d.path, l.Code, ok, err)
+		}
+		total += int64(resp.Size())
+		first[d.path+"?lang="+l.Code] = resp.ETag()
+		if kept := s.pages.kept(); kept > budget {
+			t.Fatalf("after %d pages the table keeps %d bytes, budget %d", n, kept, budget)
+		}
+		if again, _, _ := s.pages.get("/codes/421", en); again != hot {
+			t.Fatalf("after %d pages the most read page was rendered again", n)
+		}
+	}
+	if total < 4*budget {
+		t.Fatalf("the crawl read %d bytes of pages: not enough to test a budget of %d", total, budget)
+	}
+	// Every page comes back with the same bytes, through the handler.
+	h := s.ServeHTTP
+	for d, l := range s.pages.all {
+		want, ok := first[d.path+"?lang="+l.Code]
+		if !ok {
+			break
+		}
+		req := httptest.NewRequest(http.MethodGet, d.path+"?lang="+l.Code, nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		rec := httptest.NewRecorder()
+		h(rec, req)
+		if rec.Code != http.StatusOK || rec.Header().Get("ETag") != want {
+			t.Fatalf("%s?lang=%s after eviction: %d, ETag %s, want 200 and %s", d.path, l.Code, rec.Code, rec.Header().Get("ETag"), want)
+		}
+	}
+}
+
+// Readers of one page at once render it once, while others are rendered
+// and let go around them (run with -race).
+func TestPageTableConcurrent(t *testing.T) {
+	s := newTestServer(t, Config{BaseURL: "https://smtp.example", PageCacheBytes: 256 << 10})
+	ja, _ := s.locales.Lookup("ja")
+	var defs []*pageDef
+	for d, l := range s.pages.all {
+		if l.Code == "ja" && len(defs) < 200 {
+			defs = append(defs, d)
+		}
+	}
+	var wg sync.WaitGroup
+	got := make([][]string, 4)
+	for g := range got {
+		wg.Go(func() {
+			for _, d := range defs {
+				resp, _, err := s.pages.get(d.path, ja)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got[g] = append(got[g], resp.ETag())
+			}
+		})
+	}
+	wg.Wait()
+	for g := 1; g < len(got); g++ {
+		for i := range got[0] {
+			if got[g][i] != got[0][i] {
+				t.Fatalf("%s: reader %d got ETag %s, reader 0 %s", defs[i].path, g, got[g][i], got[0][i])
+			}
+		}
+	}
+	if kept := s.pages.kept(); kept > 256<<10+64<<10 {
+		t.Errorf("the table keeps %d bytes, budget %d", kept, 256<<10)
+	}
+}

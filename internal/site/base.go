@@ -309,6 +309,7 @@ const chooseParam = "choose"
 type reqState struct {
 	context.Context // the request's context as begin received it
 	id              string
+	idHeader        [1]string // the X-Request-Id header's value: part of the state, not an allocation of its own
 	lang            locale.Lang
 	source          locale.Source
 	langSet         bool // the language has been negotiated
@@ -354,7 +355,8 @@ func state(r *http.Request) *reqState {
 func (s *Server) begin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &reqState{Context: r.Context(), id: s.ids.next(), lang: s.locales.Default()}
-		w.Header()["X-Request-Id"] = []string{st.id}
+		st.idHeader[0] = st.id
+		w.Header()["X-Request-Id"] = st.idHeader[:]
 		next.ServeHTTP(w, r.WithContext(st))
 	})
 }

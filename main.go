@@ -68,8 +68,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	logFormat := fl.String("log-format", envOr("LOG_FORMAT", "text"), "log format: text or json (env LOG_FORMAT)")
 	drain := fl.Duration("drain", 5*time.Second, "on SIGTERM, how long /readyz answers 503 before the listener closes")
 	accessLog := fl.Bool("access-log", os.Getenv("ACCESS_LOG") != "0", "log one line per request (env ACCESS_LOG=0 turns it off)")
+	pageCache := fl.Int("page-cache-mib", site.PageCacheBytes>>20, "MiB of rendered pages kept (code, provider and JSON pages, twins); raise GOMEMLIMIT with it")
+	compareCache := fl.Int("compare-cache-mib", site.CompareCacheBytes>>20, "MiB of compare pages kept; raise GOMEMLIMIT with it")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if *pageCache < 1 || *compareCache < 1 || *pageCache > 1<<14 || *compareCache > 1<<14 {
+		return fmt.Errorf("-page-cache-mib and -compare-cache-mib must be between 1 and %d", 1<<14)
 	}
 	root := fs.FS(files)
 	if *dev {
@@ -109,7 +114,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	// short-lived garbage; collecting less often while it runs gets the
 	// server ready sooner (the steady state allocates little).
 	gc := debug.SetGCPercent(400)
-	handler, err := site.Open(root, site.Config{BaseURL: *baseURL, Secure: *secure, Logger: logger, Ready: ready.Load, NoAccessLog: !*accessLog})
+	handler, err := site.Open(root, site.Config{
+		BaseURL: *baseURL, Secure: *secure, Logger: logger, Ready: ready.Load, NoAccessLog: !*accessLog,
+		PageCacheBytes: *pageCache << 20, CompareCacheBytes: *compareCache << 20,
+	})
 	debug.SetGCPercent(gc)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -34,4 +35,16 @@ func TestCheckCommand(t *testing.T) {
 
 func siteConfigReady(ready func() bool) site.Config {
 	return site.Config{BaseURL: "https://smtp.example", Ready: ready}
+}
+
+// The cache budgets are sizes an operator types: nonsense is refused
+// before anything is built, with the flags named.
+func TestCacheFlagsRefuseNonsense(t *testing.T) {
+	for _, args := range [][]string{{"-page-cache-mib=0"}, {"-compare-cache-mib=-5"}, {"-page-cache-mib=100000"}} {
+		var stderr strings.Builder
+		err := run(args, strings.NewReader(""), io.Discard, &stderr)
+		if err == nil || !strings.Contains(err.Error(), "-page-cache-mib and -compare-cache-mib must be between 1 and") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
 }

@@ -82,21 +82,17 @@ func newPageTable(langs []locale.Lang, budget int) *pageTable {
 // export's too) and has no identity body, which the rare client that takes
 // no encoding gets decompressed again: about half the memory.
 func (t *pageTable) add(path, ctype string, body func(locale.Lang) ([]byte, error)) {
-	t.addDef(&pageDef{path: path, render: func(l locale.Lang) (*prepared.Response, error) {
+	if t.has(path) {
+		panic("page table: " + path + " added twice")
+	}
+	d := &pageDef{path: path, slots: make([]pageSlot, len(t.langs)), render: func(l locale.Lang) (*prepared.Response, error) {
 		b, err := body(l)
 		if err != nil {
 			return nil, fmt.Errorf("rendering %s in %s: %w", path, l.Code, err)
 		}
 		return prepared.New(http.StatusOK, ctype, l.Code, prepared.Page, b), nil
-	}})
-}
-
-func (t *pageTable) addDef(d *pageDef) {
-	if _, dup := t.paths[d.path]; dup {
-		panic("page table: " + d.path + " added twice")
-	}
-	d.slots = make([]pageSlot, len(t.langs))
-	t.paths[d.path] = d
+	}}
+	t.paths[path] = d
 	t.defs = append(t.defs, d)
 }
 
@@ -112,7 +108,7 @@ func (t *pageTable) get(path string, l locale.Lang) (resp *prepared.Response, ok
 	}
 	i, ok := t.index[l.Code]
 	if !ok {
-		return nil, false, fmt.Errorf("page %s: no language %q", path, l.Code)
+		return nil, true, fmt.Errorf("page %s: no language %q", path, l.Code)
 	}
 	slot := &d.slots[i]
 	if resp := slot.resp.Load(); resp != nil {
@@ -154,8 +150,10 @@ func (t *pageTable) fill(d *pageDef, slot *pageSlot, l locale.Lang) (*prepared.R
 // evict moves the hand over the slots, letting go of the pages not read
 // since it last passed them and clearing the mark of the others, until the
 // table is back under nine tenths of its budget (so that it does not evict
-// on every rendering once full). Two turns of the hand always suffice:
-// the first clears every mark.
+// on every rendering once full). Two turns of the hand suffice, since the
+// first clears every mark, unless readers mark pages again meanwhile;
+// then the table stays over its budget until the next rendering moves the
+// hand again.
 func (t *pageTable) evict() {
 	t.evicting.Lock()
 	defer t.evicting.Unlock()

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+
+	"smtpcodes.dev/internal/locale"
 )
 
 // A crawler reading every page in every language must not make the table
@@ -13,15 +15,25 @@ import (
 func TestPageTableBudget(t *testing.T) {
 	const budget = 128 << 10
 	s := newTestServer(t, Config{BaseURL: "https://smtp.example", PageCacheBytes: budget})
-	en, _ := s.locales.Lookup("en")
-	hot, _, err := s.pages.get("/codes/421", en)
+	// The most read page is the first slot of the table, where the
+	// eviction hand starts and comes back to after each turn: the slot a
+	// hand that only clears marks would let go of first.
+	var hotPath string
+	var hotLang locale.Lang
+	for d, l := range s.pages.all {
+		hotPath, hotLang = d.path, l
+		break
+	}
+	hot, _, err := s.pages.get(hotPath, hotLang)
 	if err != nil {
 		t.Fatal(err)
 	}
 	first := map[string]string{} // path?lang → ETag of its first rendering
 	total, n := int64(0), 0
 	for d, l := range s.pages.all {
-		if n++; n > 300 {
+		if n++; n == 1 {
+			continue
+		} else if n > 300 {
 			break
 		}
 		resp, ok, err := s.pages.get(d.path, l)
@@ -33,8 +45,8 @@ func TestPageTableBudget(t *testing.T) {
 		if kept := s.pages.kept(); kept > budget {
 			t.Fatalf("after %d pages the table keeps %d bytes, budget %d", n, kept, budget)
 		}
-		if again, _, _ := s.pages.get("/codes/421", en); again != hot {
-			t.Fatalf("after %d pages the most read page was rendered again", n)
+		if again, _, _ := s.pages.get(hotPath, hotLang); again != hot {
+			t.Fatalf("after %d pages the most read page, %s in %s, was rendered again", n, hotPath, hotLang.Code)
 		}
 	}
 	if total < 4*budget {

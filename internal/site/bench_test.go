@@ -3,7 +3,6 @@ package site
 import (
 	"net/http"
 	"net/http/httptest"
-	"path"
 	"strings"
 	"testing"
 )
@@ -75,7 +74,7 @@ func TestPageWeight(t *testing.T) {
 	s.Warm()
 	largest, largestID := 0, ""
 	for d, l := range s.pages.all {
-		if !strings.HasPrefix(d.path, "/codes/") || path.Ext(d.path) == ".json" || path.Ext(d.path) == ".md" {
+		if !strings.HasPrefix(d.path, "/codes/") || strings.HasSuffix(d.path, ".json") {
 			continue
 		}
 		r, _, err := s.pages.get(d.path, l)

@@ -177,7 +177,7 @@ func (t *pageTable) evict() {
 	}
 }
 
-// kept reports the bytes the table keeps, for tests and the budget.
+// kept reports the bytes the table keeps (tests check the budget).
 func (t *pageTable) kept() int64 { return t.used.Load() }
 
 // all yields every page of the table in every language, in the order

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"smtpcodes.dev/internal/locale"
+	"smtpcodes.dev/internal/prepared"
 )
 
 // A crawler reading every page in every language must not make the table
@@ -69,8 +70,32 @@ func TestPageTableBudget(t *testing.T) {
 	}
 }
 
-// Readers of one page at once render it once, while others are rendered
-// and let go around them (run with -race).
+// Readers of one page at once render it once: they all get the same
+// response.
+func TestPageTableRendersOnce(t *testing.T) {
+	s := newTestServer(t, Config{BaseURL: "https://smtp.example"})
+	de, _ := s.locales.Lookup("de")
+	got := make([]*prepared.Response, 8)
+	var wg sync.WaitGroup
+	for g := range got {
+		wg.Go(func() {
+			resp, _, err := s.pages.get("/codes/550", de)
+			if err != nil {
+				t.Error(err)
+			}
+			got[g] = resp
+		})
+	}
+	wg.Wait()
+	for g, resp := range got {
+		if resp == nil || resp != got[0] {
+			t.Fatalf("reader %d got a rendering of its own", g)
+		}
+	}
+}
+
+// Readers of many pages get the same bytes while pages are rendered and
+// let go around them (run with -race).
 func TestPageTableConcurrent(t *testing.T) {
 	s := newTestServer(t, Config{BaseURL: "https://smtp.example", PageCacheBytes: 256 << 10})
 	ja, _ := s.locales.Lookup("ja")

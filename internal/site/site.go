@@ -100,7 +100,7 @@ type Config struct {
 // CompareCacheBytes is the default byte budget of the compare page cache:
 // about 5,500 compare pages (a cached page keeps its gzip variant, about
 // 6 KB as Size counts it). With the page table's budget, the search index
-// and ten languages' content, it keeps the live heap at most about 170 MB
+// and ten languages' content, it keeps the live heap at most about 160 MB
 // however the site is crawled, under the 200 MiB memory limit main sets.
 const CompareCacheBytes = 32 << 20
 
